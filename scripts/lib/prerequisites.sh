@@ -1,0 +1,80 @@
+# Shared by the scripts: installs what they need on a fresh machine and runs a private Azurite.
+# Source it; it defines functions only.
+
+SELFTRAIN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+AZURITE_VERSION=3.37.0
+AZURITE_DIR="$SELFTRAIN_ROOT/.tools/azurite"
+FASHION_MNIST_DIR=/usr/share/datasets/fashion-mnist
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root to run: $*"; fi; }
+
+require_commands() {
+  local missing=()
+  for command in "$@"; do command -v "$command" >/dev/null || missing+=("$command"); done
+  [ ${#missing[@]} -eq 0 ] || die "missing prerequisites: ${missing[*]} (see README.md)"
+}
+
+# The Fashion-MNIST data set, from Debian's dataset-fashion-mnist package.
+ensure_fashion_mnist() {
+  [ -f "$FASHION_MNIST_DIR/train-images-idx3-ubyte.gz" ] && return
+  log "installing Fashion-MNIST (Debian package dataset-fashion-mnist)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq dataset-fashion-mnist >/dev/null
+  [ -f "$FASHION_MNIST_DIR/train-images-idx3-ubyte.gz" ] || die "dataset-fashion-mnist did not install $FASHION_MNIST_DIR"
+}
+
+# Azurite from npm into the project's git-ignored .tools folder.
+ensure_azurite() {
+  require_commands node npm
+  if [ -x "$AZURITE_DIR/node_modules/.bin/azurite" ] &&
+     grep -q "\"version\": \"$AZURITE_VERSION\"" "$AZURITE_DIR/node_modules/azurite/package.json" 2>/dev/null; then
+    return
+  fi
+  log "installing Azurite $AZURITE_VERSION into .tools/azurite"
+  mkdir -p "$AZURITE_DIR"
+  (cd "$AZURITE_DIR" && npm install --silent --no-audit --no-fund --loglevel=error "azurite@$AZURITE_VERSION" >/dev/null)
+}
+
+free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+wait_for_port() { # port seconds
+  local deadline=$((SECONDS + $2))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.2
+  done
+}
+
+# Starts Azurite on free loopback ports with a fresh data folder; sets AZURITE_PID, AZURITE_DATA and
+# AZURITE_CONNECTION_STRING. Call stop_azurite (e.g. from an EXIT trap) to stop it and remove its data.
+start_azurite() {
+  local blob queue table
+  blob=$(free_port); queue=$(free_port); table=$(free_port)
+  while [ "$queue" = "$blob" ]; do queue=$(free_port); done
+  while [ "$table" = "$blob" ] || [ "$table" = "$queue" ]; do table=$(free_port); done
+  AZURITE_DATA=$(mktemp -d -t selftrain-azurite.XXXXXX)
+  "$AZURITE_DIR/node_modules/.bin/azurite" --silent --skipApiVersionCheck --loose --disableTelemetry \
+    --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
+    --tableHost 127.0.0.1 --tablePort "$table" --location "$AZURITE_DATA" >"$AZURITE_DATA.log" 2>&1 &
+  AZURITE_PID=$!
+  for port in "$blob" "$queue" "$table"; do
+    wait_for_port "$port" 30 || { cat "$AZURITE_DATA.log" >&2; die "Azurite did not start on port $port"; }
+  done
+  local account=devstoreaccount1 key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+  AZURITE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
+  log "Azurite (pid $AZURITE_PID) on 127.0.0.1 ports $blob/$queue/$table"
+}
+
+stop_azurite() {
+  if [ -n "${AZURITE_PID:-}" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
+    kill "$AZURITE_PID" 2>/dev/null || true
+    wait "$AZURITE_PID" 2>/dev/null || true
+  fi
+  [ -n "${AZURITE_DATA:-}" ] && rm -rf "$AZURITE_DATA" "$AZURITE_DATA.log"
+  AZURITE_PID=
+}

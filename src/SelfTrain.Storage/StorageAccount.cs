@@ -1,0 +1,74 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+
+namespace SelfTrain.Storage;
+
+/// <summary>
+/// The one storage account the system uses, reached either by connection string (Azurite locally) or by account
+/// name and a managed identity (Azure, where shared keys are disabled). Clients share the SDK's exponential
+/// retry policy, so transient failures (throttling, timeouts, 5xx) are retried with backoff everywhere.
+/// </summary>
+public sealed class StorageAccount
+{
+    private StorageAccount(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables)
+    {
+        Blobs = blobs;
+        Queues = queues;
+        Tables = tables;
+    }
+
+    public BlobServiceClient Blobs { get; }
+    public QueueServiceClient Queues { get; }
+    public TableServiceClient Tables { get; }
+
+    /// <summary>The setting both hosts read, as the Functions runtime names it.</summary>
+    public const string SettingName = "AzureWebJobsStorage";
+
+    /// <summary>Azurite's well-known development account.</summary>
+    public const string DevelopmentConnectionString = "UseDevelopmentStorage=true";
+
+    public static StorageAccount FromConnectionString(string connectionString) =>
+        new(new BlobServiceClient(connectionString, Configure(new BlobClientOptions())),
+            new QueueServiceClient(connectionString, Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })),
+            new TableServiceClient(connectionString, Configure(new TableClientOptions())));
+
+    /// <summary>Identity-based access; <paramref name="managedIdentityClientId"/> selects a user-assigned identity.</summary>
+    public static StorageAccount FromAccountName(string accountName, string? managedIdentityClientId = null)
+    {
+        TokenCredential credential = managedIdentityClientId is { Length: > 0 }
+            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(managedIdentityClientId))
+            : new DefaultAzureCredential();
+        return new(new BlobServiceClient(new Uri($"https://{accountName}.blob.core.windows.net"), credential, Configure(new BlobClientOptions())),
+            new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential,
+                Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })),
+            new TableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"), credential, Configure(new TableClientOptions())));
+    }
+
+    /// <summary>
+    /// Reads the Functions-style setting named <paramref name="name"/>: a connection string, or the identity form
+    /// (<c>{name}__accountName</c>, <c>{name}__clientId</c>) used when shared keys are disabled.
+    /// </summary>
+    public static StorageAccount FromSetting(Func<string, string?> settings, string name = SettingName)
+    {
+        if (settings(name) is { Length: > 0 } connectionString)
+            return FromConnectionString(connectionString);
+        if (settings($"{name}__accountName") is { Length: > 0 } accountName)
+            return FromAccountName(accountName, settings($"{name}__clientId"));
+        throw new InvalidOperationException(
+            $"Storage is not configured: set '{name}' to a connection string (e.g. '{DevelopmentConnectionString}' for Azurite) " +
+            $"or '{name}__accountName' (with '{name}__clientId' for a user-assigned identity).");
+    }
+
+    private static T Configure<T>(T options) where T : ClientOptions
+    {
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = 5;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(10);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
+        return options;
+    }
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SelfTrain.Core.Models;
+
+/// <summary>The manifest's JSON form: camelCase, enums as strings, validated on read.</summary>
+public static class ModelManifestJson
+{
+    public static string Serialize(ModelManifest manifest) => JsonSerializer.Serialize(manifest, ManifestJsonContext.Default.ModelManifest);
+
+    /// <exception cref="InvalidDataException">Not JSON, not a manifest, or a manifest with problems.</exception>
+    public static ModelManifest Deserialize(string json, string source)
+    {
+        ModelManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize(json, ManifestJsonContext.Default.ModelManifest);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{source} is not a valid model manifest: {ex.Message}", ex);
+        }
+        return (manifest ?? throw new InvalidDataException($"{source} is empty.")).EnsureValid();
+    }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, UseStringEnumConverter = true,
+    RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(ModelManifest))]
+internal sealed partial class ManifestJsonContext : JsonSerializerContext;

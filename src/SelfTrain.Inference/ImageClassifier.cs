@@ -1,0 +1,54 @@
+using SelfTrain.Core.Labels;
+
+namespace SelfTrain.Inference;
+
+/// <summary>The outcome for one image: a prediction, or the reason it was refused.</summary>
+public sealed record ImageOutcome(Prediction? Prediction, int Width, int Height, ImageRejectedException? Rejection)
+{
+    public bool Accepted => Prediction is not null;
+}
+
+/// <summary>
+/// Encoded images in, predictions out: decodes and preprocesses a batch in parallel straight into one input
+/// tensor, then runs the model once over the images that decoded. A bad image never spoils its neighbours.
+/// </summary>
+public static class ImageClassifier
+{
+    public static ImageOutcome[] Classify(OnnxClassifier model, IReadOnlyList<byte[]> images, ImageLimits limits)
+    {
+        var sampleLength = model.SampleLength;
+        var batch = new float[images.Count * sampleLength];
+        var outcomes = new ImageOutcome[images.Count];
+        var slots = new int[images.Count];
+
+        Parallel.For(0, images.Count, i =>
+        {
+            try
+            {
+                using var bitmap = ImageDecoder.Decode(images[i], limits);
+                ImagePreprocessor.Write(bitmap, model.Manifest.Input, batch.AsSpan(i * sampleLength, sampleLength));
+                outcomes[i] = new ImageOutcome(null, bitmap.Width, bitmap.Height, null);
+                slots[i] = 1;
+            }
+            catch (ImageRejectedException rejection)
+            {
+                outcomes[i] = new ImageOutcome(null, 0, 0, rejection);
+            }
+        });
+
+        // Close the gaps left by refused images so the model sees one dense batch.
+        var accepted = 0;
+        for (var i = 0; i < images.Count; i++)
+        {
+            if (slots[i] == 0) continue;
+            if (accepted != i) Array.Copy(batch, i * sampleLength, batch, accepted * sampleLength, sampleLength);
+            slots[i] = ++accepted;
+        }
+        if (accepted == 0) return outcomes;
+
+        var predictions = model.Classify(batch, accepted);
+        for (var i = 0; i < images.Count; i++)
+            if (slots[i] > 0) outcomes[i] = outcomes[i] with { Prediction = predictions[slots[i] - 1] };
+        return outcomes;
+    }
+}

@@ -1,0 +1,53 @@
+using SelfTrain.Core.Models;
+
+namespace SelfTrain.Core.Tests;
+
+public sealed class ModelManifestTests
+{
+    private static ModelManifest Valid => new()
+    {
+        Version = "a-2026.1",
+        Classes = ["shirt", "shoe"],
+        Input = new ModelInput { TensorName = "x", Width = 28, Height = 28, ColorOrder = ColorOrder.Gray, Mean = [0.5f], Std = [0.25f] },
+        Output = new ModelOutput { TensorName = "p", Kind = OutputKind.Probabilities },
+        Lineage = new ModelLineage { Recipe = "supervised", Hyperparameters = new Dictionary<string, string> { ["epochs"] = "3" } },
+    };
+
+    [Fact]
+    public void Json_round_trip_keeps_everything()
+    {
+        var json = ModelManifestJson.Serialize(Valid);
+        Assert.Contains("\"colorOrder\": \"Gray\"", json);
+        var back = ModelManifestJson.Deserialize(json, "manifest.json");
+        Assert.Equal(Valid.Version, back.Version);
+        Assert.Equal(Valid.Classes, back.Classes);
+        Assert.Equal(Valid.Input.Mean, back.Input.Mean);
+        Assert.Equal("3", back.Lineage!.Hyperparameters["epochs"]);
+    }
+
+    [Theory]
+    [InlineData("{ not json", "not a valid model manifest")]
+    [InlineData("{\"version\":\"v\"}", "not a valid model manifest")]
+    public void Unreadable_json_names_its_source(string json, string message)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => ModelManifestJson.Deserialize(json, "models/v/manifest.json"));
+        Assert.Contains("models/v/manifest.json", error.Message);
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void Every_problem_is_listed()
+    {
+        var broken = Valid with
+        {
+            Version = "a/b",
+            Classes = ["x", "x"],
+            Input = Valid.Input with { ColorOrder = ColorOrder.Rgb, Mean = [0f, 0f], Std = [0f] },
+        };
+        var error = Assert.Throws<InvalidDataException>(() => broken.EnsureValid());
+        Assert.Contains("version 'a/b'", error.Message);
+        Assert.Contains("classes must be distinct", error.Message);
+        Assert.Contains("input.mean must have 1 or 3 values", error.Message);
+        Assert.Contains("input.std values must be positive", error.Message);
+    }
+}

@@ -1,0 +1,112 @@
+using Google.Protobuf;
+using Onnx;
+using SelfTrain.Core.Models;
+
+namespace SelfTrain.Testing;
+
+/// <summary>
+/// A real, small ONNX network for tests: flatten → Gemm (seeded weights) → Softmax (or raw logits), over a
+/// width × height gray image. <see cref="Expected"/> computes the same function in plain C#, so tests can check
+/// what ONNX Runtime returns against an independent calculation.
+/// </summary>
+public sealed class LinearTestModel
+{
+    public LinearTestModel(string version, int classes = 4, int width = 8, int height = 8, int seed = 1,
+        bool fixedBatchOfOne = false, bool logits = false)
+    {
+        Version = version;
+        Width = width;
+        Height = height;
+        Classes = Enumerable.Range(0, classes).Select(i => $"class-{i}").ToArray();
+        var random = new Random(seed);
+        Weights = Enumerable.Range(0, width * height * classes).Select(_ => (float)(random.NextDouble() * 2 - 1) * 0.5f).ToArray();
+        Bias = Enumerable.Range(0, classes).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        FixedBatchOfOne = fixedBatchOfOne;
+        Logits = logits;
+        Onnx = Build();
+    }
+
+    public string Version { get; }
+    public int Width { get; }
+    public int Height { get; }
+    public string[] Classes { get; }
+    public float[] Weights { get; }   // [features, classes], row-major
+    public float[] Bias { get; }
+    public bool FixedBatchOfOne { get; }
+    public bool Logits { get; }
+    public byte[] Onnx { get; }
+
+    public ModelManifest Manifest => new()
+    {
+        Version = Version,
+        Classes = Classes,
+        Input = new ModelInput { TensorName = "pixels", Width = Width, Height = Height, ColorOrder = ColorOrder.Gray },
+        Output = new ModelOutput { TensorName = Logits ? "logits" : "probabilities", Kind = Logits ? OutputKind.Logits : OutputKind.Probabilities },
+        CreatedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+    };
+
+    /// <summary>Softmax(x·W + b) for one preprocessed sample (values already scaled as the manifest says).</summary>
+    public float[] Expected(ReadOnlySpan<float> sample)
+    {
+        var classes = Classes.Length;
+        var scores = new double[classes];
+        for (var c = 0; c < classes; c++)
+        {
+            double sum = Bias[c];
+            for (var f = 0; f < sample.Length; f++) sum += sample[f] * Weights[f * classes + c];
+            scores[c] = sum;
+        }
+        var max = scores.Max();
+        var exp = scores.Select(s => Math.Exp(s - max)).ToArray();
+        return exp.Select(e => (float)(e / exp.Sum())).ToArray();
+    }
+
+    private byte[] Build()
+    {
+        var features = Width * Height;
+        var classes = Classes.Length;
+        var graph = new GraphProto { Name = "linear" };
+        graph.Input.Add(Value("pixels", FixedBatchOfOne ? null : "batch", 1, 1, Height, Width));
+        graph.Output.Add(Value(Logits ? "logits" : "probabilities", FixedBatchOfOne ? null : "batch", 1, classes));
+        graph.Initializer.Add(Tensor("W", Weights, features, classes));
+        graph.Initializer.Add(Tensor("B", Bias, classes));
+        graph.Node.Add(Node("Flatten", ["pixels"], ["flat"], new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 }));
+        graph.Node.Add(Node("Gemm", ["flat", "W", "B"], [Logits ? "logits" : "scores"]));
+        if (!Logits)
+            graph.Node.Add(Node("Softmax", ["scores"], ["probabilities"], new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 }));
+
+        var model = new ModelProto { IrVersion = 8, ProducerName = "SelfTrain.Testing", Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
+        return model.ToByteArray();
+    }
+
+    private static NodeProto Node(string op, string[] inputs, string[] outputs, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = op, Name = op };
+        node.Input.AddRange(inputs);
+        node.Output.AddRange(outputs);
+        node.Attribute.AddRange(attributes);
+        return node;
+    }
+
+    private static TensorProto Tensor(string name, float[] values, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.Dims.AddRange(dims);
+        tensor.FloatData.AddRange(values);
+        return tensor;
+    }
+
+    /// <summary>A float tensor value whose first dimension is <paramref name="batch"/> (symbolic) or 1.</summary>
+    private static ValueInfoProto Value(string name, string? batch, long fixedFirst, params long[] rest)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(batch is null ? new TensorShapeProto.Types.Dimension { DimValue = fixedFirst } : new TensorShapeProto.Types.Dimension { DimParam = batch });
+        foreach (var d in rest) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+        };
+    }
+}

@@ -1,10 +1,14 @@
 using Microsoft.AspNetCore.Http;
+using SelfTrain.Inference;
 using SelfTrain.Storage;
 
 namespace SelfTrain.Api;
 
-/// <summary><c>GET /api/health</c>: 200 when the storage account answers, 503 problem+json when it does not.</summary>
-public sealed class HealthHandler(StorageAccount storage, TimeProvider clock)
+/// <summary>
+/// <c>GET /api/health</c>: 200 with the served champion when the storage account answers, 503 problem+json when
+/// it does not.
+/// </summary>
+public sealed class HealthHandler(StorageAccount storage, ServedModel champion, TimeProvider clock)
 {
     public const string Route = "health";
 
@@ -22,6 +26,11 @@ public sealed class HealthHandler(StorageAccount storage, TimeProvider clock)
             return Results.Problem(title: "Storage is unreachable", detail: ex.Message,
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        return Results.Ok(new { status = "healthy", storageLatencyMs = Math.Round(clock.GetElapsedTime(started).TotalMilliseconds, 1) });
+        return Results.Ok(new
+        {
+            status = "healthy",
+            storageLatencyMs = Math.Round(clock.GetElapsedTime(started).TotalMilliseconds, 1),
+            champion = champion.Version,
+        });
     }
 }

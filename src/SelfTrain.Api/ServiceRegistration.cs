@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SelfTrain.Inference;
+using SelfTrain.Serving;
 using SelfTrain.Storage;
 
 namespace SelfTrain.Api;
@@ -12,8 +14,20 @@ public static class ServiceRegistration
     {
         services.AddSingleton(_ => StorageAccount.FromSetting(
             name => configuration[name] ?? (name == StorageAccount.SettingName ? fallbackStorage : null)));
+        services.AddSingleton(configuration.GetSection(StorageLayout.Section).Get<StorageLayout>() ?? new StorageLayout());
+        services.AddSingleton(configuration.GetSection(ServingOptions.Section).Get<ServingOptions>() ?? new ServingOptions());
+        services.AddSingleton(configuration.GetSection(InferenceOptions.Section).Get<InferenceOptions>() ?? new InferenceOptions());
         services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton<ModelStore>();
+        services.AddSingleton<LabelStore>();
+        services.AddSingleton<ServedModel>();
+        services.AddSingleton<ChampionLoader>();
+        services.AddSingleton<ImageLabeler>();
+        services.AddHostedService<ChampionRefresher>();
+
         services.AddSingleton<HealthHandler>();
+        services.AddSingleton<PredictHandler>();
         return services;
     }
 }

@@ -24,6 +24,24 @@ public sealed class StorageTestScope : IAsyncDisposable
 
     public StorageAccount Account { get; }
 
+    /// <summary>
+    /// The system's storage layout under this scope's prefix. Every container, queue and table it names is removed
+    /// on dispose, whether the test or the code under test created it.
+    /// </summary>
+    public StorageLayout Layout
+    {
+        get
+        {
+            var layout = new StorageLayout { Prefix = Prefix, LabelPartitions = 8 };
+            foreach (var container in new[] { layout.Incoming, layout.Quarantine, layout.Models, layout.Shards, layout.Gold, layout.Runs })
+                Track(_containers, Account.Blobs.GetBlobContainerClient(container));
+            foreach (var queue in new[] { layout.TrainingJobs, layout.TrainingResults })
+                Track(_queues, Account.Queues.GetQueueClient(queue));
+            Track(_tables, Account.Tables.GetTableClient(layout.Labels));
+            return layout;
+        }
+    }
+
     /// <summary>Lower-case letters and digits, starting with a letter: valid in container, queue and table names.</summary>
     public string Prefix { get; }
 

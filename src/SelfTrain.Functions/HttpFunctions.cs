@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using SelfTrain.Api;
+
+namespace SelfTrain.Functions;
+
+/// <summary>The HTTP API: each function hands the request to the handler the local host serves too.</summary>
+public sealed class HttpFunctions(HealthHandler health, PredictHandler predict)
+{
+    [Function("Health")]
+    public Task<IResult> Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HealthHandler.Route)] HttpRequest request) =>
+        health.HandleAsync(request);
+
+    [Function("Predict")]
+    public Task<IResult> Predict(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = PredictHandler.Route)] HttpRequest request) =>
+        predict.HandleAsync(request);
+}

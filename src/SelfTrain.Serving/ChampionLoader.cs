@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+using SelfTrain.Inference;
+using SelfTrain.Storage;
+
+namespace SelfTrain.Serving;
+
+/// <summary>
+/// Keeps <see cref="ServedModel"/> on the version <c>models/champion.json</c> names. A version that fails to load
+/// is logged once and skipped until the pointer moves again; whatever served before keeps serving.
+/// </summary>
+public sealed partial class ChampionLoader(ModelStore models, ServedModel served, InferenceOptions inference, ILogger<ChampionLoader> logger)
+{
+    private string? _failedVersion;
+
+    /// <returns>The version served after the check, or null while there is no champion.</returns>
+    public async Task<string?> RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        var champion = await models.GetChampionAsync(cancellationToken);
+        var version = champion?.Pointer.Version;
+        if (version is null || version == served.Version || version == _failedVersion)
+            return served.Version;
+
+        try
+        {
+            var (onnx, manifest) = await models.LoadAsync(version, cancellationToken);
+            var previous = served.Version;
+            served.Swap(OnnxClassifier.Load(onnx, manifest, inference));
+            _failedVersion = null;
+            LogSwapped(version, previous ?? "(none)");
+        }
+        catch (Exception ex) when (ex is InvalidDataException or ModelNotFoundException)
+        {
+            _failedVersion = version;
+            LogLoadFailed(ex, version, served.Version ?? "(none)");
+        }
+        return served.Version;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Serving champion {Version} (was {Previous})")]
+    private partial void LogSwapped(string version, string previous);
+
+    [LoggerMessage(LogLevel.Error, "Champion {Version} cannot be served; still serving {Current}")]
+    private partial void LogLoadFailed(Exception error, string version, string current);
+}

@@ -1,0 +1,26 @@
+using SelfTrain.Inference;
+
+namespace SelfTrain.Serving;
+
+/// <summary>How the champion is served and incoming images labelled; the "Serving" configuration section.</summary>
+public sealed record ServingOptions
+{
+    public const string Section = "Serving";
+
+    /// <summary>How often the champion pointer is read; a promotion is served within this time.</summary>
+    public TimeSpan ChampionPollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the local watcher lists <c>incoming/</c> when it found nothing new.</summary>
+    public TimeSpan IncomingPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Images labelled per model run and per table transaction.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Blob downloads in flight at once.</summary>
+    public int DownloadConcurrency { get; init; } = 16;
+
+    public long MaxImageBytes { get; init; } = ImageLimits.Default.MaxBytes;
+    public long MaxImagePixels { get; init; } = ImageLimits.Default.MaxPixels;
+
+    public ImageLimits Limits => new() { MaxBytes = MaxImageBytes, MaxPixels = MaxImagePixels };
+}

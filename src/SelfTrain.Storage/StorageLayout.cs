@@ -1,0 +1,29 @@
+namespace SelfTrain.Storage;
+
+/// <summary>
+/// The names of everything the system keeps in its storage account, bound from the "Storage" configuration
+/// section. <see cref="Prefix"/> lets several independent deployments (or tests) share one account.
+/// </summary>
+public sealed record StorageLayout
+{
+    public const string Section = "Storage";
+
+    public string Prefix { get; init; } = "";
+
+    /// <summary>Partition buckets of the label store; shards are later built one per bucket.</summary>
+    public int LabelPartitions { get; init; } = 64;
+
+    public string Incoming => Name("incoming");
+    public string Quarantine => Name("quarantine");
+    public string Models => Name("models");
+    public string Shards => Name("shards");
+    public string Gold => Name("gold");
+    public string Runs => Name("runs");
+    public string TrainingJobs => Name("training-jobs");
+    public string TrainingResults => Name("training-results");
+
+    /// <summary>Table names allow letters and digits only.</summary>
+    public string Labels => new((Prefix + "labels").Where(char.IsAsciiLetterOrDigit).ToArray());
+
+    private string Name(string name) => Prefix.Length == 0 ? name : $"{Prefix}-{name}";
+}

@@ -30,14 +30,25 @@ public sealed class BuildOutputTests
         Assert.Equal("SelfTrain.Functions.dll", description.GetProperty("defaultWorkerPath").GetString());
     }
 
-    [Fact]
-    public void Health_is_an_anonymous_get_on_api_health()
+    [Theory]
+    [InlineData("Health", "health", "get", "Anonymous")]
+    [InlineData("Predict", "predict", "post", "Function")]
+    public void Http_functions_have_their_route_method_and_key_level(string function, string route, string method, string authLevel)
     {
-        var health = FunctionsAppOutput.Function("Health");
-        var trigger = health.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("direction").GetString() == "In");
+        var trigger = FunctionsAppOutput.Trigger(function);
         Assert.Equal("httpTrigger", trigger.GetProperty("type").GetString());
-        Assert.Equal("health", trigger.GetProperty("route").GetString());
-        Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
-        Assert.Equal(["get"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public void LabelImage_is_an_event_grid_blob_trigger_on_incoming()
+    {
+        var trigger = FunctionsAppOutput.Trigger("LabelImage");
+        Assert.Equal("blobTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("incoming/{name}", trigger.GetProperty("path").GetString());
+        Assert.Equal("EventGrid", trigger.GetProperty("source").GetString());
+        Assert.Equal("AzureWebJobsStorage", trigger.GetProperty("connection").GetString());
     }
 }

@@ -16,4 +16,9 @@ internal static class FunctionsAppOutput
         using var metadata = JsonDocument.Parse(File.ReadAllText(PathOf("functions.metadata")));
         return metadata.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == name).Clone();
     }
+
+    /// <summary>The function's one trigger binding.</summary>
+    public static JsonElement Trigger(string function) =>
+        Function(function).GetProperty("bindings").EnumerateArray()
+            .Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
 }

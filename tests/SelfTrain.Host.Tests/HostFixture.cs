@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using SelfTrain.Storage;
+using SelfTrain.Testing;
+
+namespace SelfTrain.Host.Tests;
+
+/// <summary>The local host in-process, on an isolated Azurite scope, polling fast so tests need not wait.</summary>
+internal sealed class HostFixture : IAsyncDisposable
+{
+    private HostFixture(StorageTestScope scope, IReadOnlyDictionary<string, string> settings)
+    {
+        Scope = scope;
+        var layout = scope.Layout;
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseSetting("AzureWebJobsStorage", AzuriteStorage.ConnectionString);
+            host.UseSetting("Storage:Prefix", layout.Prefix);
+            host.UseSetting("Storage:LabelPartitions", layout.LabelPartitions.ToString());
+            host.UseSetting("Serving:ChampionPollInterval", "00:00:00.200");
+            host.UseSetting("Serving:IncomingPollInterval", "00:00:00.200");
+            host.UseSetting("Inference:IntraOpThreads", "1");
+            foreach (var (key, value) in settings) host.UseSetting(key, value);
+        });
+    }
+
+    public StorageTestScope Scope { get; }
+    public WebApplicationFactory<Program> Factory { get; }
+    public ModelStore Models => Factory.Services.GetRequiredService<ModelStore>();
+    public LabelStore Labels => Factory.Services.GetRequiredService<LabelStore>();
+
+    public static async Task<HostFixture> CreateAsync(IReadOnlyDictionary<string, string>? settings = null) =>
+        new(await AzuriteStorage.CreateScopeAsync(), settings ?? new Dictionary<string, string>());
+
+    public async Task WaitForChampionAsync(HttpClient client, string version)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var health = await client.GetStringAsync("/api/health");
+            if (health.Contains($"\"champion\":\"{version}\"")) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Champion {version} not served within 10 s: {health}");
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Scope.DisposeAsync();
+    }
+}

@@ -200,13 +200,14 @@ module functionApp 'modules/function-app.bicep' = {
     tags: tags
     identityId: functionIdentity.outputs.id
     identityClientId: functionIdentity.outputs.clientId
-    storageAccountName: storage.outputs.name
-    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    storageAccountName: storageAccountName
+    deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     extraAppSettings: durableTaskSchedulerSettings
   }
-  // The host reaches storage on its first start; the roles must be in place by then.
+  // The host reaches storage (and the deployment container) on its first start; the roles must be in place by then.
   dependsOn: [
+    storage
     functionStorageAccess
   ]
 }
@@ -234,7 +235,7 @@ module trainer 'modules/trainer-job.bicep' = {
     gpuProfile: gpuProfile
     identityId: trainerIdentity.outputs.id
     identityClientId: trainerIdentity.outputs.clientId
-    storageAccountName: storage.outputs.name
+    storageAccountName: storageAccountName
     registryLoginServer: registry.outputs.loginServer
     image: trainerImage
     maxExecutions: trainerMaxExecutions

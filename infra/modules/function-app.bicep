@@ -26,8 +26,8 @@ param identityClientId string
 @description('Storage account name for AzureWebJobsStorage and the data.')
 param storageAccountName string
 
-@description('URL of the blob container that holds the deployment package.')
-param deploymentContainerUrl string
+@description('Blob container (in that account) that holds the deployment package.')
+param deploymentContainerName string
 
 @description('Application Insights connection string (an ingestion endpoint, not a secret: local auth is disabled).')
 param applicationInsightsConnectionString string
@@ -53,6 +53,10 @@ param maximumInstanceCount int = 100
 
 @description('Extra app settings (e.g. the Durable Task Scheduler connection); must hold no keys.')
 param extraAppSettings { *: string } = {}
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {
+  name: storageAccountName
+}
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
@@ -91,7 +95,7 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: deploymentContainerUrl
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
             userAssignedIdentityResourceId: identityId

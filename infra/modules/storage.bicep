@@ -108,4 +108,3 @@ resource storageTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2
 output id string = account.id
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
-output deploymentContainerUrl string = '${account.properties.primaryEndpoints.blob}${deploymentContainer.name}'

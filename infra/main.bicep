@@ -1,0 +1,292 @@
+// SelfTrain on Azure: the Functions app (Flex Consumption), the GPU training job (Container Apps, serverless GPU),
+// the one storage account they share, Event Grid for the blob trigger, monitoring and the container registry.
+// Every connection uses a user-assigned managed identity; the storage account accepts no shared keys.
+targetScope = 'subscription'
+
+import { containers, functions, queues, tables, taskHubName, trainerRepository } from 'names.bicep'
+import { roles } from 'roles.bicep'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; names the resource group and seeds the resource names.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region for every resource. It must offer Flex Consumption and the chosen serverless GPU.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the deploying user or service principal, granted data roles for seeding; empty for none.')
+param principalId string = ''
+
+@description('Kind of the deploying principal.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+])
+param principalType string = 'User'
+
+@description('Serverless GPU for the trainer: NVIDIA T4 (cheaper) or A100 (faster).')
+@allowed([
+  'Consumption-GPU-NC8as-T4'
+  'Consumption-GPU-NC24-A100'
+])
+param gpuProfile string = 'Consumption-GPU-NC8as-T4'
+
+@description('Trainer image. A public placeholder until the postprovision hook pushes the real image to the registry.')
+param trainerImage string = 'mcr.microsoft.com/k8se/quickstart-jobs:latest'
+
+@description('Most trainer executions at once, each on its own GPU.')
+@minValue(1)
+@maxValue(10)
+param trainerMaxExecutions int = 1
+
+@description('Create the Event Grid subscription to the LabelImage webhook. Needs the app code deployed first (the webhook key exists only then); the postdeploy hook sets it.')
+param deployEventSubscription bool = false
+
+@description('Durable Functions backend: the storage account (default, nothing extra to pay for) or a Durable Task Scheduler.')
+@allowed([
+  'AzureStorage'
+  'DurableTaskScheduler'
+])
+param durableBackend string = 'AzureStorage'
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
+var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
+var systemTopicName = '${abbrs.eventGridSystemTopics}${resourceToken}'
+var deploymentContainerName = 'app-package-${resourceToken}'
+var eventSubscriptionName = '${containers.incoming}-to-${toLower(functions.labelImage)}'
+var useDurableTaskScheduler = durableBackend == 'DurableTaskScheduler'
+
+// Least privilege on the one storage account. The Functions host needs Blob Data Owner (blob trigger receipts and
+// leases, the deployment package), queue and table access (Durable task hub, blob trigger poison queue, labels).
+// The trainer reads shards and gold data, writes candidate models and run reports, and receives and sends queue
+// messages; Queue Data Contributor covers receive and delete, so Queue Data Message Processor would add nothing.
+var functionAppStorageRoles = [
+  roles.storageBlobDataOwner
+  roles.storageQueueDataContributor
+  roles.storageTableDataContributor
+]
+var trainerStorageRoles = [
+  roles.storageBlobDataContributor
+  roles.storageQueueDataContributor
+]
+var deployerStorageRoles = [
+  roles.storageBlobDataContributor
+  roles.storageQueueDataContributor
+  roles.storageTableDataContributor
+]
+
+resource resourceGroup 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module functionIdentity 'modules/identity.bicep' = {
+  scope: resourceGroup
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}func-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module trainerIdentity 'modules/identity.bicep' = {
+  scope: resourceGroup
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}trainer-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  scope: resourceGroup
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module functionStorageAccess 'modules/storage-roles.bicep' = {
+  scope: resourceGroup
+  params: {
+    storageAccountName: storageAccountName
+    principalId: functionIdentity.outputs.principalId
+    roleDefinitionIds: functionAppStorageRoles
+  }
+  dependsOn: [
+    storage
+  ]
+}
+
+module trainerStorageAccess 'modules/storage-roles.bicep' = {
+  scope: resourceGroup
+  params: {
+    storageAccountName: storageAccountName
+    principalId: trainerIdentity.outputs.principalId
+    roleDefinitionIds: trainerStorageRoles
+  }
+  dependsOn: [
+    storage
+  ]
+}
+
+module deployerStorageAccess 'modules/storage-roles.bicep' = if (!empty(principalId)) {
+  scope: resourceGroup
+  params: {
+    storageAccountName: storageAccountName
+    principalId: principalId
+    principalType: principalType
+    roleDefinitionIds: deployerStorageRoles
+  }
+  dependsOn: [
+    storage
+  ]
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  scope: resourceGroup
+  params: {
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+    publisherPrincipalIds: [
+      functionIdentity.outputs.principalId
+    ]
+  }
+}
+
+module durableTaskScheduler 'modules/durable-task-scheduler.bicep' = if (useDurableTaskScheduler) {
+  scope: resourceGroup
+  params: {
+    name: '${abbrs.durableTaskSchedulers}${resourceToken}'
+    taskHubName: taskHubName
+    location: location
+    tags: tags
+    principalId: functionIdentity.outputs.principalId
+  }
+}
+
+// With the scheduler, the host's Durable storage provider is switched through app settings (they override
+// host.json), and the connection names the scheduler endpoint and the identity: no secret.
+var durableTaskSchedulerSettings = useDurableTaskScheduler
+  ? {
+      DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${durableTaskScheduler!.outputs.endpoint};Authentication=ManagedIdentity;ClientID=${functionIdentity.outputs.clientId}'
+      AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'azureManaged'
+      AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'
+    }
+  : {}
+
+module functionApp 'modules/function-app.bicep' = {
+  scope: resourceGroup
+  params: {
+    name: functionAppName
+    planName: '${abbrs.webServerFarms}${resourceToken}'
+    location: location
+    tags: tags
+    identityId: functionIdentity.outputs.id
+    identityClientId: functionIdentity.outputs.clientId
+    storageAccountName: storageAccountName
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    extraAppSettings: durableTaskSchedulerSettings
+  }
+  // The host reaches storage (and the deployment container) on its first start; the roles must be in place by then.
+  dependsOn: [
+    storage
+    functionStorageAccess
+  ]
+}
+
+module registry 'modules/registry.bicep' = {
+  scope: resourceGroup
+  params: {
+    name: '${abbrs.containerRegistryRegistries}${resourceToken}'
+    location: location
+    tags: tags
+    pullerPrincipalIds: [
+      trainerIdentity.outputs.principalId
+    ]
+  }
+}
+
+module trainer 'modules/trainer-job.bicep' = {
+  scope: resourceGroup
+  params: {
+    environmentName: '${abbrs.appManagedEnvironments}${resourceToken}'
+    jobName: '${abbrs.appContainerAppsJobs}trainer-${resourceToken}'
+    location: location
+    tags: tags
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+    gpuProfile: gpuProfile
+    identityId: trainerIdentity.outputs.id
+    identityClientId: trainerIdentity.outputs.clientId
+    storageAccountName: storageAccountName
+    registryLoginServer: registry.outputs.loginServer
+    image: trainerImage
+    maxExecutions: trainerMaxExecutions
+  }
+  // The queue scaler and the image pull authenticate with the identity from the first poll.
+  dependsOn: [
+    trainerStorageAccess
+  ]
+}
+
+module eventGridTopic 'modules/event-grid-topic.bicep' = {
+  scope: resourceGroup
+  params: {
+    name: systemTopicName
+    location: location
+    tags: tags
+    storageAccountId: storage.outputs.id
+  }
+}
+
+module blobEventSubscription 'modules/blob-event-subscription.bicep' = if (deployEventSubscription) {
+  scope: resourceGroup
+  params: {
+    systemTopicName: systemTopicName
+    subscriptionName: eventSubscriptionName
+    functionAppName: functionAppName
+  }
+  dependsOn: [
+    eventGridTopic
+    functionApp
+  ]
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = resourceGroup.name
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
+output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.name
+output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
+output AZURE_CONTAINER_APPS_ENVIRONMENT_NAME string = trainer.outputs.environmentName
+output AZURE_TRAINER_JOB_NAME string = trainer.outputs.jobName
+output AZURE_TRAINER_IMAGE_REPOSITORY string = trainerRepository
+output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = eventGridTopic.outputs.name
+output AZURE_EVENTGRID_SUBSCRIPTION_NAME string = eventSubscriptionName
+output AZURE_DURABLE_BACKEND string = durableBackend
+output SELFTRAIN_FUNCTION_LABEL_IMAGE string = functions.labelImage
+output SELFTRAIN_CONTAINER_INCOMING string = containers.incoming
+output SELFTRAIN_CONTAINER_GOLD string = containers.gold
+output SELFTRAIN_CONTAINER_MODELS string = containers.models
+output SELFTRAIN_QUEUE_TRAINING_JOBS string = queues.trainingJobs
+output SELFTRAIN_TABLE_LABELS string = tables.labels

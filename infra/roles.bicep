@@ -1,0 +1,21 @@
+// Built-in Azure role definition ids (the same GUID in every tenant), named for readability.
+
+@export()
+@description('Built-in role definition ids used by the role assignments.')
+var roles = {
+  // Storage Blob Data Owner: read, write, delete blobs and set their ACLs; the Functions host needs it for the
+  // blob trigger's receipts and leases and for the Flex Consumption deployment package.
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  // Storage Blob Data Contributor: read, write and delete blobs.
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  // Storage Queue Data Contributor: read, add, update and delete queue messages and read queue metadata.
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  // Storage Table Data Contributor: read, write and delete table entities.
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  // AcrPull: pull images from a container registry.
+  acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+  // Monitoring Metrics Publisher: send telemetry to an Application Insights resource with local auth disabled.
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  // Durable Task Data Contributor: run orchestrations on a Durable Task Scheduler task hub.
+  durableTaskDataContributor: '0ad04412-c4d5-4796-b79c-f76d14c8d402'
+}

@@ -48,15 +48,16 @@ public sealed class StorageAccount
     }
 
     /// <summary>
-    /// Reads the Functions-style setting named <paramref name="name"/>: a connection string, or the identity form
-    /// (<c>{name}__accountName</c>, <c>{name}__clientId</c>) used when shared keys are disabled.
+    /// Reads the Functions-style setting named <paramref name="name"/> through configuration keys: a connection
+    /// string, or the identity form used when shared keys are disabled — environment variables
+    /// <c>{name}__accountName</c> and <c>{name}__clientId</c>, which configuration reads as <c>{name}:accountName</c>.
     /// </summary>
     public static StorageAccount FromSetting(Func<string, string?> settings, string name = SettingName)
     {
         if (settings(name) is { Length: > 0 } connectionString)
             return FromConnectionString(connectionString);
-        if (settings($"{name}__accountName") is { Length: > 0 } accountName)
-            return FromAccountName(accountName, settings($"{name}__clientId"));
+        if (settings($"{name}:accountName") is { Length: > 0 } accountName)
+            return FromAccountName(accountName, settings($"{name}:clientId"));
         throw new InvalidOperationException(
             $"Storage is not configured: set '{name}' to a connection string (e.g. '{DevelopmentConnectionString}' for Azurite) " +
             $"or '{name}__accountName' (with '{name}__clientId' for a user-assigned identity).");

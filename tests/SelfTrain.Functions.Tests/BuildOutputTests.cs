@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SelfTrain.Testing;
 
 namespace SelfTrain.Functions.Tests;
 

@@ -19,11 +19,7 @@ public sealed partial class IdentityOnlyAccessTests
 
     public static TheoryData<string> DurableBackends() => new("AzureStorage", "DurableTaskScheduler");
 
-    private static Dictionary<string, object?> FunctionAppSettings(ArmTemplate main)
-    {
-        var settings = Assert.Single(main.AllResources("Microsoft.Web/sites/config"), r => r.Name.EndsWith("/appsettings", StringComparison.Ordinal));
-        return settings.Properties;
-    }
+    private static Dictionary<string, object?> FunctionAppSettings(ArmTemplate main) => Infra.FunctionAppSettings(main);
 
     [Theory]
     [MemberData(nameof(DurableBackends))]

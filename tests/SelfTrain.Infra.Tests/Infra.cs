@@ -38,4 +38,8 @@ internal static class Infra
     public static Dictionary<string, object?> Roles => (Dictionary<string, object?>)RolesTemplate.Value.Variable("roles")!;
 
     private static readonly Lazy<ArmTemplate> RolesTemplate = new(() => ArmTemplate.Parse(CompiledJson("roles.bicep")));
+
+    /// <summary>The Functions app's application settings in a compiled main template.</summary>
+    public static Dictionary<string, object?> FunctionAppSettings(ArmTemplate main) =>
+        Assert.Single(main.AllResources("Microsoft.Web/sites/config"), r => r.Name.EndsWith("/appsettings", StringComparison.Ordinal)).Properties;
 }

@@ -1,4 +1,5 @@
 using Azure;
+using Microsoft.Extensions.Configuration;
 using Azure.Data.Tables;
 using SelfTrain.Storage;
 using SelfTrain.Testing;
@@ -16,12 +17,23 @@ public sealed class StorageAccountTests
     }
 
     [Fact]
+    public void Environment_variables_in_the_identity_form_configure_the_account()
+    {
+        // What the Functions app gets in Azure: AzureWebJobsStorage__accountName as an environment variable.
+        Environment.SetEnvironmentVariable("SELFTRAIN_TEST_AzureWebJobsStorage__accountName", "stfromenv");
+        var configuration = new ConfigurationBuilder()
+            .AddEnvironmentVariables("SELFTRAIN_TEST_").Build();
+        var account = StorageAccount.FromSetting(name => configuration[name]);
+        Assert.Equal(new Uri("https://stfromenv.blob.core.windows.net/"), account.Blobs.Uri);
+    }
+
+    [Fact]
     public void Identity_form_points_every_client_at_the_named_account()
     {
         var settings = new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage__accountName"] = "stselftrain",
-            ["AzureWebJobsStorage__clientId"] = "00000000-0000-0000-0000-000000000001",
+            ["AzureWebJobsStorage:accountName"] = "stselftrain",
+            ["AzureWebJobsStorage:clientId"] = "00000000-0000-0000-0000-000000000001",
         };
         var account = StorageAccount.FromSetting(name => settings.GetValueOrDefault(name));
         Assert.Equal(new Uri("https://stselftrain.blob.core.windows.net/"), account.Blobs.Uri);
@@ -35,7 +47,7 @@ public sealed class StorageAccountTests
         var settings = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = StorageAccount.DevelopmentConnectionString,
-            ["AzureWebJobsStorage__accountName"] = "stselftrain",
+            ["AzureWebJobsStorage:accountName"] = "stselftrain",
         };
         var account = StorageAccount.FromSetting(name => settings.GetValueOrDefault(name));
         Assert.Equal("devstoreaccount1", account.Blobs.AccountName);

@@ -1,10 +1,13 @@
 using System.Reflection;
 using System.Text.Json;
 
-namespace SelfTrain.Functions.Tests;
+namespace SelfTrain.Testing;
 
-/// <summary>The Functions app's build output folder and the metadata the Functions host reads from it.</summary>
-internal static class FunctionsAppOutput
+/// <summary>
+/// The Functions app's build output folder (same configuration as the tests) and the metadata the Functions host
+/// reads from it. Test projects that use it reference the Functions project with ReferenceOutputAssembly=false.
+/// </summary>
+public static class FunctionsAppOutput
 {
     public static string Directory { get; } = typeof(FunctionsAppOutput).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "FunctionsOutput").Value!;
@@ -15,6 +18,13 @@ internal static class FunctionsAppOutput
     {
         using var metadata = JsonDocument.Parse(File.ReadAllText(PathOf("functions.metadata")));
         return metadata.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == name).Clone();
+    }
+
+    /// <summary>The trigger binding of every function.</summary>
+    public static IReadOnlyList<JsonElement> AllTriggers()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(PathOf("functions.metadata")));
+        return metadata.RootElement.EnumerateArray().Select(f => Trigger(f.GetProperty("name").GetString()!)).ToArray();
     }
 
     /// <summary>The function's one trigger binding.</summary>

@@ -1,0 +1,50 @@
+namespace SelfTrain.Core.Evaluation;
+
+/// <summary>A class's pseudo-label acceptance threshold and what it is expected to yield.</summary>
+/// <param name="Threshold">Accept a pseudo-label of this class when the teacher's confidence is at least this; above 1: never.</param>
+/// <param name="EstimatedPrecision">Share of accepted validation predictions that were right.</param>
+/// <param name="Coverage">Share of the validation images predicted as this class that the threshold accepts.</param>
+/// <param name="Support">Validation images predicted as this class.</param>
+public sealed record ClassThreshold(int ClassIndex, double Threshold, double EstimatedPrecision, double Coverage, int Support);
+
+/// <summary>
+/// Per-class confidence thresholds chosen on held-out gold data so that the pseudo-labels accepted reach a target
+/// precision (the approach of SageMaker Ground Truth's automated labelling). For each class the teacher's
+/// predictions of that class are sorted by confidence; the threshold is the lowest confidence at which the
+/// predictions at or above it still reach the target precision, over at least <c>minimumAccepted</c> images so one
+/// lucky guess does not set it. A class that cannot reach the target accepts nothing.
+/// </summary>
+public static class ConfidenceThresholds
+{
+    public const double Never = 1.01;
+
+    public static IReadOnlyList<ClassThreshold> Calibrate(IReadOnlyList<int> truth, IReadOnlyList<int> predicted, IReadOnlyList<double> confidence,
+        int classes, double targetPrecision = 0.95, int minimumAccepted = 20)
+    {
+        if (truth.Count != predicted.Count || truth.Count != confidence.Count)
+            throw new ArgumentException("Thresholds need the true label, prediction and confidence of every image.");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(targetPrecision, 1.0);
+
+        var result = new ClassThreshold[classes];
+        for (var c = 0; c < classes; c++)
+        {
+            var ofClass = Enumerable.Range(0, truth.Count).Where(i => predicted[i] == c)
+                .Select(i => (Confidence: confidence[i], Right: truth[i] == c))
+                .OrderByDescending(x => x.Confidence).ToArray();
+
+            var (threshold, precision, accepted) = (Never, 0.0, 0);
+            var right = 0;
+            for (var k = 0; k < ofClass.Length; k++)
+            {
+                if (ofClass[k].Right) right++;
+                // Only cut between distinct confidences: equal ones are accepted or refused together.
+                if (k + 1 < ofClass.Length && ofClass[k + 1].Confidence == ofClass[k].Confidence) continue;
+                var p = (double)right / (k + 1);
+                if (k + 1 >= minimumAccepted && p >= targetPrecision)
+                    (threshold, precision, accepted) = (ofClass[k].Confidence, p, k + 1);
+            }
+            result[c] = new ClassThreshold(c, threshold, precision, ofClass.Length == 0 ? 0 : (double)accepted / ofClass.Length, ofClass.Length);
+        }
+        return result;
+    }
+}

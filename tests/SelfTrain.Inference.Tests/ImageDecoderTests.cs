@@ -127,3 +127,15 @@ public sealed class ImageDecoderTests
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
+
+public sealed class PngEncoderTests
+{
+    [Fact]
+    public void Gray_pixels_survive_a_png_round_trip()
+    {
+        var pixels = Enumerable.Range(0, 28 * 28).Select(i => (byte)(i * 7)).ToArray();
+        using var decoded = ImageDecoder.Decode(PngEncoder.EncodeGray(pixels, 28, 28), ImageLimits.Default);
+        for (var i = 0; i < pixels.Length; i++)
+            Assert.Equal(pixels[i], decoded.GetPixel(i % 28, i / 28).Red);
+    }
+}

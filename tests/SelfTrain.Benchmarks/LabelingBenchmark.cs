@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using SelfTrain.Core;
+using SelfTrain.Core.Labels;
+using SelfTrain.Inference;
+using SelfTrain.Serving;
+using SelfTrain.Storage;
+
+namespace SelfTrain.Benchmarks;
+
+/// <summary>
+/// Labelling throughput: the engine (decode + preprocess + batched inference, from PNG bytes) against raw ONNX
+/// Runtime on the same already-decoded tensors with the same batch size and session options; then the whole path
+/// on Azurite (blobs in incoming/ → watcher → label rows).
+/// </summary>
+internal static class LabelingBenchmark
+{
+    public static async Task<object> RunAsync(BenchModel model, int images, int batch, string? storage)
+    {
+        var pngs = BenchModel.Pngs(images);
+        var options = new InferenceOptions { MaxBatchSize = batch };
+        using var classifier = OnnxClassifier.Load(model.Onnx, model.Manifest, options);
+
+        var tensor = model.Preprocess(pngs);
+        using var session = model.RawSession(options);
+        using var run = new RunOptions();
+        model.RunRaw(session, run, tensor, 0, Math.Min(batch, pngs.Length)); // warm-up
+        var raw = Stopwatch.StartNew();
+        for (var first = 0; first < pngs.Length; first += batch)
+            model.RunRaw(session, run, tensor, first, Math.Min(batch, pngs.Length - first));
+        var rawSeconds = raw.Elapsed.TotalSeconds;
+
+        ImageClassifier.Classify(classifier, pngs.Take(batch).ToArray(), ImageLimits.Default); // warm-up
+        var engine = Stopwatch.StartNew();
+        foreach (var chunk in pngs.Chunk(batch))
+            ImageClassifier.Classify(classifier, chunk, ImageLimits.Default);
+        var engineSeconds = engine.Elapsed.TotalSeconds;
+
+        double? endToEnd = storage is null ? null : await EndToEndAsync(model, pngs, storage);
+        return new
+        {
+            benchmark = "labeling",
+            model = model.Manifest.Version,
+            inputSize = $"{model.Manifest.Input.Width}x{model.Manifest.Input.Height}",
+            images = pngs.Length,
+            batch,
+            imagesPerSecond = Math.Round(pngs.Length / engineSeconds, 1),
+            rawImagesPerSecond = Math.Round(pngs.Length / rawSeconds, 1),
+            ratio = Math.Round(rawSeconds / engineSeconds, 3),
+            endToEndImagesPerSecond = endToEnd is null ? (double?)null : Math.Round(endToEnd.Value, 1),
+        };
+    }
+
+    /// <summary>Images per second from "all blobs uploaded" to "all rows written", through the local host's watcher.</summary>
+    private static async Task<double> EndToEndAsync(BenchModel model, byte[][] pngs, string connectionString)
+    {
+        var account = StorageAccount.FromConnectionString(connectionString);
+        var layout = new StorageLayout { Prefix = "bench" + Guid.NewGuid().ToString("N")[..8] };
+        var incoming = account.Blobs.GetBlobContainerClient(layout.Incoming);
+        try
+        {
+            await incoming.CreateIfNotExistsAsync();
+            await Parallel.ForEachAsync(Enumerable.Range(0, pngs.Length), new ParallelOptions { MaxDegreeOfParallelism = 16 },
+                async (i, ct) => await incoming.GetBlobClient($"bench/{i:D6}.png").UploadAsync(BinaryData.FromBytes(pngs[i]), ct));
+
+            var models = new ModelStore(account, layout);
+            await models.SaveAsync(model.Onnx, model.Manifest);
+            await models.TrySetChampionAsync(model.Manifest.Version, "benchmark", null);
+            using var served = new ServedModel();
+            var serving = new ServingOptions();
+            await new ChampionLoader(models, served, new InferenceOptions(), NullLogger<ChampionLoader>.Instance).RefreshAsync();
+            var labels = new LabelStore(account, layout);
+            var labeler = new ImageLabeler(account, layout, labels, served, serving, TimeProvider.System, NullLogger<ImageLabeler>.Instance);
+            var watcher = new IncomingWatcher(account, layout, labeler, serving, TimeProvider.System, NullLogger<IncomingWatcher>.Instance);
+
+            var clock = Stopwatch.StartNew();
+            var handled = 0;
+            while (handled < pngs.Length) handled += await watcher.RunOnceAsync();
+            var seconds = clock.Elapsed.TotalSeconds;
+
+            var rows = await labels.ReadAllAsync().CountAsync(r => r.Status == LabelStatus.Labelled);
+            var distinct = pngs.Select(p => ContentAddress.Of(p)).Distinct().Count(); // a data set may repeat an image
+            if (rows != distinct) throw new InvalidOperationException($"{rows} rows for {distinct} distinct images.");
+            return pngs.Length / seconds;
+        }
+        finally
+        {
+            foreach (var container in new[] { layout.Incoming, layout.Models, layout.Quarantine })
+                await account.Blobs.GetBlobContainerClient(container).DeleteIfExistsAsync();
+            await account.Tables.DeleteTableAsync(layout.Labels);
+        }
+    }
+}

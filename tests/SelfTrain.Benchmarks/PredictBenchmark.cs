@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Microsoft.ML.OnnxRuntime;
+using SelfTrain.Inference;
+using SelfTrain.Storage;
+
+namespace SelfTrain.Benchmarks;
+
+/// <summary>
+/// <c>POST /api/predict</c> over loopback against a running local host: latency (one client at a time, so the
+/// number is the service's own cost, not queueing) and throughput (several concurrent clients), compared with a
+/// single-image raw ONNX Runtime run on the already-decoded tensor in the same process and run.
+/// </summary>
+internal static class PredictBenchmark
+{
+    public static async Task<object> RunAsync(BenchModel model, string url, string storage, int requests, int clients, int threads)
+    {
+        await RegisterChampionAsync(model, storage);
+        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        await WaitForChampionAsync(http, model.Manifest.Version);
+
+        var pngs = BenchModel.Pngs(256);
+        var rawP50 = RawSingleImageP50(model, pngs, threads);
+
+        for (var i = 0; i < 50; i++) await PostAsync(http, pngs[i % pngs.Length]); // warm-up
+        var latencies = new double[requests];
+        for (var i = 0; i < requests; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await PostAsync(http, pngs[i % pngs.Length]);
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        Array.Sort(latencies);
+
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < requests) await PostAsync(http, pngs[i % pngs.Length]);
+        })));
+        var seconds = clock.Elapsed.TotalSeconds;
+
+        return new
+        {
+            benchmark = "predict",
+            model = model.Manifest.Version,
+            requests,
+            clients,
+            p50Ms = Math.Round(Percentile(latencies, 0.50), 3),
+            p99Ms = Math.Round(Percentile(latencies, 0.99), 3),
+            requestsPerSecond = Math.Round(requests / seconds, 1),
+            rawP50Ms = Math.Round(rawP50, 3),
+            overheadP50Ms = Math.Round(Percentile(latencies, 0.50) - rawP50, 3),
+        };
+    }
+
+    private static async Task PostAsync(HttpClient http, byte[] png)
+    {
+        using var content = new ByteArrayContent(png);
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        using var response = await http.PostAsync("/api/predict", content);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"predict answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static double RawSingleImageP50(BenchModel model, byte[][] pngs, int threads)
+    {
+        var tensor = model.Preprocess(pngs);
+        using var session = model.RawSession(new InferenceOptions { IntraOpThreads = threads });
+        using var run = new RunOptions();
+        for (var i = 0; i < 50; i++) model.RunRaw(session, run, tensor, i % pngs.Length, 1);
+        var times = new double[1000];
+        for (var i = 0; i < times.Length; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            model.RunRaw(session, run, tensor, i % pngs.Length, 1);
+            times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return Percentile(times, 0.5);
+    }
+
+    private static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+
+    private static async Task RegisterChampionAsync(BenchModel model, string storage)
+    {
+        var models = new ModelStore(StorageAccount.FromConnectionString(storage), new StorageLayout());
+        await models.SaveAsync(model.Onnx, model.Manifest);
+        var current = await models.GetChampionAsync();
+        if (current?.Pointer.Version != model.Manifest.Version)
+            await models.TrySetChampionAsync(model.Manifest.Version, "benchmark", current);
+    }
+
+    private static async Task WaitForChampionAsync(HttpClient http, string version)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetStringAsync("/api/health")).Contains($"\"champion\":\"{version}\"")) return;
+            }
+            catch (HttpRequestException) { } // still starting
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The host did not serve {version} within 60 s.");
+            await Task.Delay(200);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using System.Text.Json;
+using SelfTrain.Benchmarks;
+
+// scripts/bench.sh runs these; each prints one JSON line.
+var options = args.Skip(1).Chunk(2).Where(p => p.Length == 2 && p[0].StartsWith("--", StringComparison.Ordinal))
+    .ToDictionary(p => p[0][2..], p => p[1]);
+string Option(string name, string fallback) => options.GetValueOrDefault(name, fallback);
+string Require(string name) => options.GetValueOrDefault(name) ?? throw new ArgumentException($"--{name} is required.");
+
+object result = args.FirstOrDefault() switch
+{
+    "labeling" => await LabelingBenchmark.RunAsync(BenchModel.Load(Require("model")), int.Parse(Option("images", "5000")),
+        int.Parse(Option("batch", "64")), options.GetValueOrDefault("storage")),
+    "predict" => await PredictBenchmark.RunAsync(BenchModel.Load(Require("model")), Require("url"), Require("storage"),
+        int.Parse(Option("requests", "2000")), int.Parse(Option("clients", "4")), int.Parse(Option("threads", "1"))),
+    _ => throw new ArgumentException("usage: SelfTrain.Benchmarks labeling|predict --model DIR [...]"),
+};
+Console.WriteLine(JsonSerializer.Serialize(result));

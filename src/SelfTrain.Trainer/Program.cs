@@ -17,6 +17,9 @@ try
     {
         "train" => await TrainCommand.RunAsync(cli, logging),
         "bench-training" => BenchTrainingCommand.Run(cli),
+        "teacher" => await TeacherCommand.RunAsync(cli),
+        "experiment-prepare" => await ExperimentPrepareCommand.RunAsync(cli),
+        "evaluate" => EvaluateCommand.Run(cli),
         "device" => Device(cli),
         _ => Usage(),
     };
@@ -40,6 +43,9 @@ static int Usage()
         usage: SelfTrain.Trainer <command> [options]
           train --job JOB.json --shards DIR --out DIR [--device auto|cpu|cuda] [--threads N]
           bench-training [--architecture small-cnn|resnet8] [--batches N] [--threads N]
+          teacher [--gold N] [--sizes 224,112] [--test N] [--out DIR] [--threads N]
+          experiment-prepare --work DIR [--gold 2000] [--teacher-size 64] [--precision 0.9] [--epochs 10] [--seed 1] [--threads N]
+          evaluate --model DIR [--threads N]
           device [--device auto|cpu|cuda]
         """);
     return 2;

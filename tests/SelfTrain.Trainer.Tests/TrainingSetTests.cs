@@ -71,6 +71,15 @@ public sealed class TrainingSetTests
         Assert.All(set.Gold, i => Assert.Equal(1f, set.Targets[i][Samples[i].ClassIndex]));
     }
 
+    [Fact]
+    public void Oversampling_repeats_a_class_at_most_the_given_factor()
+    {
+        var set = TrainingSet.Build(Recipes.NoisyStudent, Hp, Samples, 3, new Random(1));
+        var epoch = set.PoolEpoch(BalanceMode.Oversample, new Random(2), maxOversampling: 3);
+        var counts = epoch.GroupBy(i => Samples[i].TopClass).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal((6, 6, 3), (counts[0], counts[1], counts[2])); // class 2 has one image: 3 copies, not 6
+    }
+
     [Theory]
     [InlineData(BalanceMode.Oversample, 6, 6, 6)]
     [InlineData(BalanceMode.Cap, 3, 3, 1)]

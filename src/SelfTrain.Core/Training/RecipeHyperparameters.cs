@@ -24,6 +24,12 @@ public sealed record RecipeHyperparameters
 
     public BalanceMode Balance { get; init; } = BalanceMode.Oversample;
 
+    /// <summary>
+    /// With <see cref="BalanceMode.Oversample"/>, a class is repeated at most this many times over: a class of a
+    /// few dozen confident images would otherwise be memorized rather than learnt.
+    /// </summary>
+    public double MaxOversampling { get; init; } = 3.0;
+
     public AugmentationOptions Augmentation { get; init; } = new();
 
     public double Dropout { get; init; } = 0.25;
@@ -42,6 +48,7 @@ public sealed record RecipeHyperparameters
         if (GoldShare is < 0 or > 1) problems.Add("goldShare must be between 0 and 1");
         if (Dropout is < 0 or >= 1) problems.Add("dropout must be in [0, 1)");
         if (HeldBackShare is < 0 or >= 1) problems.Add("heldBackShare must be in [0, 1)");
+        if (!(MaxOversampling >= 1)) problems.Add("maxOversampling must be at least 1");
         if (ClassThresholds is not null && (ClassThresholds.Count != classCount || ClassThresholds.Any(t => t is < 0 or > 1)))
             problems.Add($"classThresholds must hold {classCount} values between 0 and 1");
         if (Augmentation is null) problems.Add("augmentation is missing");
@@ -63,6 +70,7 @@ public sealed record RecipeHyperparameters
             ["temperature"] = F(Temperature),
             ["goldShare"] = F(GoldShare),
             ["balance"] = Balance.ToString(),
+            ["maxOversampling"] = F(MaxOversampling),
             ["dropout"] = F(Dropout),
             ["heldBackShare"] = F(HeldBackShare),
             ["augmentation.translate"] = Augmentation.Translate.ToString(),
@@ -93,5 +101,5 @@ public sealed record AugmentationOptions
     public double ErasingProbability { get; init; } = 0.5;
 }
 
-/// <summary>How pool classes are balanced: not at all, by capping every class at the median class size, or by oversampling every class up to the largest.</summary>
+/// <summary>How pool classes are balanced: not at all, by capping every class at the median class size, or by oversampling every class towards the largest.</summary>
 public enum BalanceMode { None, Cap, Oversample }

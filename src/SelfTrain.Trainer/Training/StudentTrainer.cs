@@ -44,6 +44,10 @@ public sealed class StudentTrainer(TrainerOptions? options = null, ILogger? logg
             "Job {JobId}: recipe {Recipe}, {Architecture} at {Size} px on {Device}; {Gold} gold, {Pool} pool, {Rejected} below thresholds, {HeldBack} held back",
             job.JobId, job.Recipe, job.Architecture, size, device.type, set.Gold.Length, set.Pool.Length, set.RejectedByThreshold.Length, set.HeldBack.Length);
 
+        if (set.Pool.Length > 0)
+            _logger.LogInformation("Pool images per teacher class: {PerClass}", string.Join(", ",
+                Enumerable.Range(0, classCount).Select(c => $"{job.Classes[c]} {set.Pool.Count(i => samples[i].TopClass == c)}")));
+
         using var student = StudentFactory.Create(job.Architecture, channels, size, classCount, noisy ? hp.Dropout : 0);
         student.to(device);
         var batchesPerEpoch = BatchesPerEpoch(set, hp, goldShare);
@@ -83,7 +87,7 @@ public sealed class StudentTrainer(TrainerOptions? options = null, ILogger? logg
     private int BatchesPerEpoch(TrainingSet set, RecipeHyperparameters hp, double goldShare)
     {
         // The epoch size depends only on class sizes, so a throw-away Random leaves the job's stream untouched.
-        var poolEpoch = set.Pool.Length == 0 ? 0 : set.PoolEpoch(hp.Balance, new Random(0)).Length;
+        var poolEpoch = set.Pool.Length == 0 ? 0 : set.PoolEpoch(hp.Balance, new Random(0), hp.MaxOversampling).Length;
         var poolPerBatch = hp.BatchSize - (int)Math.Round(hp.BatchSize * goldShare);
         var batches = poolEpoch > 0 ? (poolEpoch + poolPerBatch - 1) / poolPerBatch : (set.Gold.Length + hp.BatchSize - 1) / hp.BatchSize;
         return Math.Min(batches, _options.MaxBatchesPerEpoch ?? int.MaxValue);
@@ -97,7 +101,7 @@ public sealed class StudentTrainer(TrainerOptions? options = null, ILogger? logg
         {
             var gold = (int)Math.Round(hp.BatchSize * goldShare);
             var poolPerBatch = hp.BatchSize - gold;
-            var pool = set.PoolEpoch(hp.Balance, random);
+            var pool = set.PoolEpoch(hp.Balance, random, hp.MaxOversampling);
             for (var start = 0; start < pool.Length; start += poolPerBatch)
             {
                 var batch = pool[start..Math.Min(start + poolPerBatch, pool.Length)].ToList();

@@ -71,7 +71,7 @@ public sealed class TrainingSet
     }
 
     /// <summary>The pool indices of one epoch, balanced per the mode, in random order.</summary>
-    public int[] PoolEpoch(BalanceMode mode, Random random)
+    public int[] PoolEpoch(BalanceMode mode, Random random, double maxOversampling = double.PositiveInfinity)
     {
         var byClass = Pool.GroupBy(i => Samples[i].TopClass).Select(g => g.ToArray()).ToList();
         var epoch = new List<int>(Pool.Length);
@@ -85,9 +85,10 @@ public sealed class TrainingSet
             {
                 var shuffled = members.ToArray();
                 random.Shuffle(shuffled);
-                for (var k = 0; k < target; k++)
+                var count = mode == BalanceMode.Cap ? Math.Min(target, shuffled.Length)
+                    : (int)Math.Min(target, Math.Ceiling(shuffled.Length * maxOversampling));
+                for (var k = 0; k < count; k++)
                 {
-                    if (mode == BalanceMode.Cap && k >= shuffled.Length) break;
                     epoch.Add(shuffled[k % shuffled.Length]);
                 }
             }

@@ -1,0 +1,105 @@
+using System.Globalization;
+
+namespace SelfTrain.Core.Training;
+
+/// <summary>The knobs of a recipe. Defaults suit a small CNN on Fashion-MNIST-sized data.</summary>
+public sealed record RecipeHyperparameters
+{
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Peak learning rate of AdamW; a cosine schedule takes it to zero over the run.</summary>
+    public double LearningRate { get; init; } = 2e-3;
+
+    public double WeightDecay { get; init; } = 5e-4;
+
+    /// <summary>Softens (> 1) or sharpens (< 1) the teacher's probabilities: target ∝ p^(1/T).</summary>
+    public double Temperature { get; init; } = 1.0;
+
+    /// <summary>Share of every batch taken from the gold images (noisy-student); the rest are pool images.</summary>
+    public double GoldShare { get; init; } = 0.25;
+
+    /// <summary>Minimum teacher confidence, per class, for a pool image to be used; null accepts all.</summary>
+    public IReadOnlyList<double>? ClassThresholds { get; init; }
+
+    public BalanceMode Balance { get; init; } = BalanceMode.Oversample;
+
+    /// <summary>
+    /// With <see cref="BalanceMode.Oversample"/>, a class is repeated at most this many times over: a class of a
+    /// few dozen confident images would otherwise be memorized rather than learnt.
+    /// </summary>
+    public double MaxOversampling { get; init; } = 3.0;
+
+    public AugmentationOptions Augmentation { get; init; } = new();
+
+    public double Dropout { get; init; } = 0.25;
+
+    /// <summary>Share of the gold images (or, without gold, of all images) held back to measure accuracy each epoch.</summary>
+    public double HeldBackShare { get; init; } = 0.05;
+
+    public IReadOnlyList<string> Problems(int classCount)
+    {
+        var problems = new List<string>();
+        if (Epochs is < 1 or > 1000) problems.Add($"epochs {Epochs} must be between 1 and 1000");
+        if (BatchSize is < 2 or > 4096) problems.Add($"batchSize {BatchSize} must be between 2 and 4096");
+        if (!(LearningRate > 0)) problems.Add("learningRate must be positive");
+        if (!(WeightDecay >= 0)) problems.Add("weightDecay must not be negative");
+        if (!(Temperature > 0)) problems.Add("temperature must be positive");
+        if (GoldShare is < 0 or > 1) problems.Add("goldShare must be between 0 and 1");
+        if (Dropout is < 0 or >= 1) problems.Add("dropout must be in [0, 1)");
+        if (HeldBackShare is < 0 or >= 1) problems.Add("heldBackShare must be in [0, 1)");
+        if (!(MaxOversampling >= 1)) problems.Add("maxOversampling must be at least 1");
+        if (ClassThresholds is not null && (ClassThresholds.Count != classCount || ClassThresholds.Any(t => t is < 0 or > 1)))
+            problems.Add($"classThresholds must hold {classCount} values between 0 and 1");
+        if (Augmentation is null) problems.Add("augmentation is missing");
+        else if (Augmentation.MaxShift is < 0 or > 16 || Augmentation.ErasingProbability is < 0 or > 1)
+            problems.Add("augmentation.maxShift must be 0–16 and augmentation.erasingProbability 0–1");
+        return problems;
+    }
+
+    /// <summary>Flat name → value pairs for a model's lineage.</summary>
+    public IReadOnlyDictionary<string, string> ToLineage()
+    {
+        static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        var values = new Dictionary<string, string>
+        {
+            ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
+            ["batchSize"] = BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["learningRate"] = F(LearningRate),
+            ["weightDecay"] = F(WeightDecay),
+            ["temperature"] = F(Temperature),
+            ["goldShare"] = F(GoldShare),
+            ["balance"] = Balance.ToString(),
+            ["maxOversampling"] = F(MaxOversampling),
+            ["dropout"] = F(Dropout),
+            ["heldBackShare"] = F(HeldBackShare),
+            ["augmentation.translate"] = Augmentation.Translate.ToString(),
+            ["augmentation.maxShift"] = Augmentation.MaxShift.ToString(CultureInfo.InvariantCulture),
+            ["augmentation.flips"] = Augmentation.Flips.ToString(),
+            ["augmentation.randomErasing"] = Augmentation.RandomErasing.ToString(),
+            ["augmentation.erasingProbability"] = F(Augmentation.ErasingProbability),
+        };
+        if (ClassThresholds is not null) values["classThresholds"] = string.Join(",", ClassThresholds.Select(F));
+        return values;
+    }
+}
+
+/// <summary>Noise applied to the student's inputs (noisy-student and supervised; the naive recipe uses none).</summary>
+public sealed record AugmentationOptions
+{
+    /// <summary>Random translation: pad by <see cref="MaxShift"/> pixels and crop back at a random offset.</summary>
+    public bool Translate { get; init; } = true;
+
+    public int MaxShift { get; init; } = 2;
+
+    /// <summary>Horizontal flips; only where the classes are mirror-symmetric (true for clothing, false for digits).</summary>
+    public bool Flips { get; init; }
+
+    /// <summary>Random erasing of a rectangle (2–20% of the image) with probability <see cref="ErasingProbability"/>.</summary>
+    public bool RandomErasing { get; init; } = true;
+
+    public double ErasingProbability { get; init; } = 0.5;
+}
+
+/// <summary>How pool classes are balanced: not at all, by capping every class at the median class size, or by oversampling every class towards the largest.</summary>
+public enum BalanceMode { None, Cap, Oversample }

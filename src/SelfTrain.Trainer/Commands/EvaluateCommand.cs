@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SelfTrain.Core.Data;
+using SelfTrain.Trainer.Experiments;
+
+namespace SelfTrain.Trainer.Commands;
+
+/// <summary>`evaluate --model DIR [--threads T]`: a stored model's accuracy on the 10,000 Fashion-MNIST test images, as one JSON line.</summary>
+public static class EvaluateCommand
+{
+    public static int Run(CommandLine cli)
+    {
+        var directory = cli.Require("model");
+        var test = FashionMnist.LoadTest();
+        using var runner = ModelRunner.Load(directory, cli.Int("threads", Environment.ProcessorCount));
+        var watch = Stopwatch.StartNew();
+        var probabilities = runner.Predict(test);
+        var seconds = watch.Elapsed.TotalSeconds;
+        var lineage = runner.Manifest.Lineage;
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            evaluation = "fashion-mnist-test",
+            version = runner.Manifest.Version,
+            recipe = lineage?.Recipe,
+            architecture = lineage?.Architecture,
+            testImages = test.Count,
+            accuracy = Math.Round(ModelRunner.Accuracy(probabilities, test.Labels), 4),
+            imagesPerSecond = Math.Round(test.Count / seconds, 1),
+            epochs = lineage?.TrainingCurve.Count,
+        }));
+        return 0;
+    }
+}

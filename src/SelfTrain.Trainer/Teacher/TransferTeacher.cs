@@ -1,0 +1,97 @@
+using System.Globalization;
+using Google.Protobuf;
+using SelfTrain.Core.Data;
+using SelfTrain.Core.Models;
+using SelfTrain.Trainer.Training;
+
+namespace SelfTrain.Trainer.Teacher;
+
+/// <summary>
+/// Model A: the frozen ImageNet ResNet18 with a linear head trained on the gold images' features, exported as one
+/// ONNX graph (preprocessing + backbone + head + softmax) with its manifest.
+/// </summary>
+public sealed class TransferTeacher(string? modelsDirectory = null, int threads = 2)
+{
+    public const string Recipe = "transfer-learning";
+    public const string Architecture = "resnet18-imagenet-linear";
+
+    private readonly string _modelsDirectory = modelsDirectory ?? ResNet18Graph.DefaultModelsDirectory;
+
+    public TrainingResult Train(LabelledImages gold, IReadOnlyList<string> classes, int inputSize, string version, int seed = 1,
+        string? dataSnapshot = null) =>
+        Train(gold, Featurize(gold, inputSize), classes, inputSize, version, seed, dataSnapshot);
+
+    /// <summary>The backbone's 512 features of each image at the input size.</summary>
+    public float[][] Featurize(LabelledImages images, int inputSize)
+    {
+        using var featurizer = new OnnxFeaturizer(ResNet18Graph.Build(_modelsDirectory, inputSize).ToByteArray(), inputSize, threads);
+        return featurizer.Run(images);
+    }
+
+    /// <summary>
+    /// Probabilities for each gold image from a head trained without it (k-fold), i.e. what the teacher would say on
+    /// unseen images: the honest basis for choosing confidence thresholds.
+    /// </summary>
+    public static float[][] OutOfFoldProbabilities(float[][] features, IReadOnlyList<byte> labels, int classCount, int folds, int seed)
+    {
+        var result = new float[features.Length][];
+        for (var fold = 0; fold < folds; fold++)
+        {
+            var trainIndices = Enumerable.Range(0, features.Length).Where(i => i % folds != fold).ToArray();
+            var (weights, biases) = LinearHead.Train([.. trainIndices.Select(i => features[i])], [.. trainIndices.Select(i => (int)labels[i])], classCount, seed + fold);
+            for (var i = fold; i < features.Length; i += folds)
+            {
+                var logits = new double[classCount];
+                for (var c = 0; c < classCount; c++)
+                {
+                    logits[c] = biases[c];
+                    for (var d = 0; d < features[i].Length; d++) logits[c] += weights[c * features[i].Length + d] * features[i][d];
+                }
+                var max = logits.Max();
+                var sum = logits.Sum(l => Math.Exp(l - max));
+                result[i] = [.. logits.Select(l => (float)(Math.Exp(l - max) / sum))];
+            }
+        }
+        return result;
+    }
+
+    public TrainingResult Train(LabelledImages gold, float[][] features, IReadOnlyList<string> classes, int inputSize, string version,
+        int seed = 1, string? dataSnapshot = null)
+    {
+        ArgumentNullException.ThrowIfNull(gold);
+        var head = LinearHead.Train(features, [.. gold.Labels.Select(l => (int)l)], classes.Count, seed);
+        var onnx = ResNet18Graph.Build(_modelsDirectory, inputSize, head).ToByteArray();
+
+        var manifest = new ModelManifest
+        {
+            Version = version,
+            Classes = classes,
+            Input = new ModelInput
+            {
+                TensorName = ResNet18Graph.InputName,
+                Width = inputSize,
+                Height = inputSize,
+                ColorOrder = ColorOrder.Rgb, // gray images are repeated into three channels
+                PixelScale = 1f, // the graph takes 0–255 and subtracts the ImageNet means itself
+                Mean = [0f],
+                Std = [1f],
+            },
+            Output = new ModelOutput { TensorName = ResNet18Graph.OutputName, Kind = OutputKind.Probabilities },
+            CreatedAt = DateTimeOffset.UtcNow,
+            Lineage = new ModelLineage
+            {
+                DataSnapshot = dataSnapshot,
+                Recipe = Recipe,
+                Architecture = Architecture,
+                Hyperparameters = new Dictionary<string, string>
+                {
+                    ["goldImages"] = gold.Count.ToString(CultureInfo.InvariantCulture),
+                    ["inputSize"] = inputSize.ToString(CultureInfo.InvariantCulture),
+                    ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
+                    ["head"] = "softmax regression, AdamW lr 0.01, weight decay 1e-3, 300 full-batch steps on standardized features",
+                },
+            },
+        }.EnsureValid();
+        return new TrainingResult(onnx, manifest);
+    }
+}

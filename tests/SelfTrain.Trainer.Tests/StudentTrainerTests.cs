@@ -1,0 +1,110 @@
+using SelfTrain.Core.Data;
+using SelfTrain.Core.Models;
+using SelfTrain.Core.Shards;
+using SelfTrain.Core.Training;
+using SelfTrain.Trainer.Commands;
+using SelfTrain.Trainer.Training;
+
+namespace SelfTrain.Trainer.Tests;
+
+/// <summary>The training loop end to end on a little real data: reproducible, recorded in the manifest, and strict about its shards.</summary>
+public sealed class StudentTrainerTests
+{
+    private static readonly Lazy<LabelledImages> Train = new(() => FashionMnist.LoadTrain());
+
+    /// <summary>200 gold images and 600 pool images whose soft label leans 80% to the true class.</summary>
+    private static List<ShardSample> Samples()
+    {
+        var train = Train.Value;
+        return Enumerable.Range(0, 800).Select(i =>
+        {
+            if (i < 200) return ShardSample.Hard(train.Image(i).ToArray(), train.Labels[i]);
+            var p = Enumerable.Repeat(0.2f / 9, 10).ToArray();
+            p[train.Labels[i]] = 0.8f;
+            return ShardSample.Soft(train.Image(i).ToArray(), p);
+        }).ToList();
+    }
+
+    private static TrainingJob Job(string recipe = Recipes.NoisyStudent) => new()
+    {
+        JobId = "job-1",
+        Shards = ["gold.shard", "pool.shard"],
+        Classes = FashionMnist.ClassNames,
+        Teacher = new TeacherReference("teacher-a"),
+        DataSnapshot = "round-1",
+        Recipe = recipe,
+        Architecture = "small-cnn",
+        InputSize = 28,
+        Seed = 5,
+        OutputVersion = "candidate-1",
+        Hyperparameters = new RecipeHyperparameters { Epochs = 2, BatchSize = 64, HeldBackShare = 0.25, Augmentation = new() { Flips = true } },
+    };
+
+    private static readonly TrainerOptions Cpu = new() { Device = "cpu", Threads = 1 };
+
+    [Fact]
+    public void Same_seed_gives_the_same_model_and_manifest_records_the_lineage()
+    {
+        var samples = Samples();
+        var first = new StudentTrainer(Cpu).Train(Job(), samples);
+        var second = new StudentTrainer(Cpu).Train(Job(), samples);
+        Assert.Equal(first.Onnx, second.Onnx);
+
+        var manifest = first.Manifest;
+        Assert.Equal("candidate-1", manifest.Version);
+        Assert.Equal(OutputKind.Probabilities, manifest.Output.Kind);
+        Assert.Equal("teacher-a", manifest.Lineage!.Teacher);
+        Assert.Equal("round-1", manifest.Lineage.DataSnapshot);
+        Assert.Equal("noisy-student", manifest.Lineage.Recipe);
+        Assert.Equal("5", manifest.Lineage.Hyperparameters["seed"]);
+        Assert.Equal([1, 2], manifest.Lineage.TrainingCurve.Select(e => e.Epoch));
+        Assert.All(manifest.Lineage.TrainingCurve, e => Assert.True(e.Loss > 0 && e.ImagesPerSecond > 0));
+        // 50 held-back gold images; two short epochs already beat guessing by far.
+        Assert.True(manifest.Lineage.TrainingCurve[^1].HeldOutAccuracy > 0.4, $"{manifest.Lineage.TrainingCurve[^1].HeldOutAccuracy}");
+        Assert.Empty(ModelManifestJson.Deserialize(ModelManifestJson.Serialize(manifest), "manifest").Problems());
+    }
+
+    [Fact]
+    public void Another_seed_gives_another_model()
+    {
+        var samples = Samples();
+        var job = Job(Recipes.Naive) with { Hyperparameters = Job().Hyperparameters with { Epochs = 1 } };
+        var first = new StudentTrainer(Cpu).Train(job, samples);
+        var second = new StudentTrainer(Cpu).Train(job with { Seed = 6 }, samples);
+        Assert.NotEqual(first.Onnx, second.Onnx);
+    }
+
+    [Fact]
+    public async Task A_missing_shard_or_a_class_count_mismatch_fails_the_job_and_writes_no_model()
+    {
+        var directory = Directory.CreateTempSubdirectory("selftrain-job-").FullName;
+        try
+        {
+            var models = Path.Combine(directory, "models");
+            Directory.CreateDirectory(models);
+            await using (var file = File.Create(Path.Combine(directory, "gold.shard")))
+            {
+                var writer = await ShardWriter.CreateAsync(file, new ShardHeader(1, 1, 28, 28, 5, ShardLabelKind.Hard), "gold.shard");
+                await writer.WriteAsync(ShardSample.Hard(new byte[784], 2));
+                await writer.CompleteAsync();
+            }
+            var job = Path.Combine(directory, "job.json");
+            await File.WriteAllTextAsync(job, TrainingJobJson.Serialize(Job()));
+            var cli = new CommandLine(["--job", job, "--shards", directory, "--out", models]);
+            using var logging = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+
+            var mismatch = await Assert.ThrowsAsync<ShardFormatException>(() => TrainCommand.RunAsync(cli, logging));
+            Assert.Equal("Shard 'gold.shard' holds 1×28×28 images of 5 classes; the job expects 1×28×28 images of 10 classes.", mismatch.Message);
+
+            await File.WriteAllTextAsync(job, TrainingJobJson.Serialize(Job() with { Shards = ["absent.shard"] }));
+            var missing = await Assert.ThrowsAsync<ShardFormatException>(() => TrainCommand.RunAsync(cli, logging));
+            Assert.Equal("Shard 'absent.shard' is missing.", missing.Message);
+
+            Assert.Empty(Directory.EnumerateFileSystemEntries(models));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

@@ -21,7 +21,7 @@ public static class ImageClassifier
         var outcomes = new ImageOutcome[images.Count];
         var slots = new int[images.Count];
 
-        Parallel.For(0, images.Count, i =>
+        void Prepare(int i)
         {
             try
             {
@@ -34,7 +34,10 @@ public static class ImageClassifier
             {
                 outcomes[i] = new ImageOutcome(null, 0, 0, rejection);
             }
-        });
+        }
+        // A single image (a prediction request) is prepared inline: a parallel loop would only add a thread hop.
+        if (images.Count == 1) Prepare(0);
+        else Parallel.For(0, images.Count, Prepare);
 
         // Close the gaps left by refused images so the model sees one dense batch.
         var accepted = 0;

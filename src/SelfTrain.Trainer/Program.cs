@@ -16,6 +16,7 @@ try
     return args.FirstOrDefault() switch
     {
         "train" => await TrainCommand.RunAsync(cli, logging),
+        "work" => await WorkCommand.RunAsync(cli, logging),
         "bench-training" => BenchTrainingCommand.Run(cli),
         "teacher" => await TeacherCommand.RunAsync(cli),
         "experiment-prepare" => await ExperimentPrepareCommand.RunAsync(cli),
@@ -42,6 +43,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: SelfTrain.Trainer <command> [options]
           train --job JOB.json --shards DIR --out DIR [--device auto|cpu|cuda] [--threads N]
+          work [--once] [--device auto|cpu|cuda] [--threads N]   (jobs from the training-jobs queue)
           bench-training [--architecture small-cnn|resnet8] [--batches N] [--threads N]
           teacher [--gold N] [--sizes 224,112] [--test N] [--out DIR] [--threads N]
           experiment-prepare --work DIR [--gold 2000] [--teacher-size 64] [--precision 0.9] [--epochs 10] [--seed 1] [--threads N]

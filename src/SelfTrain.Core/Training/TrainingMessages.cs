@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace SelfTrain.Core.Training;
+
+/// <summary>On <c>training-jobs</c>: a job to run, by reference to its JSON in the <c>runs</c> container.</summary>
+public sealed record TrainingJobMessage(string JobId, string JobBlob);
+
+public enum TrainingOutcome { Succeeded, Failed }
+
+/// <summary>On <c>training-results</c>: how a job ended — the candidate's version, or why there is none.</summary>
+public sealed record TrainingResultMessage(string JobId, TrainingOutcome Outcome, string? ModelVersion, string? Error, int Attempt);
+
+public static class TrainingMessageJson
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    public static string Serialize<T>(T message) => JsonSerializer.Serialize(message, Options);
+
+    /// <exception cref="InvalidDataException">Not a message of that kind.</exception>
+    public static T Deserialize<T>(string json) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, Options) ?? throw new InvalidDataException($"Empty {typeof(T).Name}.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"Not a {typeof(T).Name}: {ex.Message}", ex);
+        }
+    }
+}

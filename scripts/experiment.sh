@@ -3,7 +3,8 @@
 # head); A labels the other 58,000 training images; students are trained on those labels with the noisy-student
 # and naive recipes (and, for reference, on the gold images alone); every model is scored on the 10,000 test
 # images. Prints one JSON line per model. Takes about an hour on 2 CPU cores.
-# Settings (environment): WORK (default runs/experiment), EPOCHS (10), TEACHER_SIZE (64), GOLD (2000), SEED (1).
+# Settings (environment): WORK (default runs/experiment), EPOCHS (10), TEACHER_SIZE (64), GOLD (2000), SEED (1),
+# PRECISION (0.9, the pseudo-label precision the per-class thresholds aim at), CONFIGURATION (Release).
 set -euo pipefail
 source "$(dirname "$0")/lib/prerequisites.sh"
 cd "$SELFTRAIN_ROOT"
@@ -12,14 +13,15 @@ work=${WORK:-$SELFTRAIN_ROOT/runs/experiment}
 rm -rf "$work" # a version is written once, so every run starts clean
 require_commands dotnet
 ensure_fashion_mnist
-log "building the trainer (Release)"
-dotnet build src/SelfTrain.Trainer -c Release -m:1 -nologo -clp:ErrorsOnly -v:q >&2
-trainer=$SELFTRAIN_ROOT/src/SelfTrain.Trainer/bin/Release/net10.0/linux-x64/SelfTrain.Trainer
+configuration=${CONFIGURATION:-Release}
+log "building the trainer ($configuration)"
+dotnet build src/SelfTrain.Trainer -c "$configuration" -m:1 -nologo -clp:ErrorsOnly -v:q >&2
+trainer=$SELFTRAIN_ROOT/src/SelfTrain.Trainer/bin/$configuration/net10.0/linux-x64/SelfTrain.Trainer
 mkdir -p "$work"
 
 log "model A and its labels ($work)"
 "$trainer" experiment-prepare --work "$work" --gold "${GOLD:-2000}" --teacher-size "${TEACHER_SIZE:-64}" \
-  --epochs "${EPOCHS:-10}" --seed "${SEED:-1}" --threads 2
+  --epochs "${EPOCHS:-10}" --seed "${SEED:-1}" --precision "${PRECISION:-0.9}" --threads 2
 
 # The two students train side by side, one core each.
 log "training the noisy-student and naive students"

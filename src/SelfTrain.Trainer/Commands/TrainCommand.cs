@@ -16,9 +16,9 @@ public static class TrainCommand
     {
         var jobPath = cli.Require("job");
         var job = TrainingJobJson.Deserialize(await File.ReadAllTextAsync(jobPath), jobPath);
-        var samples = await JobShards.LoadAsync(job, JobShards.FromDirectory(cli.Require("shards")));
         var options = new TrainerOptions { Device = cli.Get("device") ?? "auto", Threads = cli.Int("threads", Environment.ProcessorCount) };
-        var result = new StudentTrainer(options, logging.CreateLogger("SelfTrain.Trainer")).Train(job, samples);
+        var result = await new StudentTrainer(options, logging.CreateLogger("SelfTrain.Trainer"))
+            .TrainAsync(job, JobShards.FromDirectory(cli.Require("shards")));
         await WriteModelAsync(cli.Require("out"), result);
         return 0;
     }

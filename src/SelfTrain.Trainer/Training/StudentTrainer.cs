@@ -22,7 +22,16 @@ public sealed class StudentTrainer(TrainerOptions? options = null, ILogger? logg
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
-    public TrainingResult Train(TrainingJob job, IReadOnlyList<ShardSample> samples)
+    /// <summary>Reads the job's shards (see <see cref="JobShards"/>) and trains: the whole job for a runner.</summary>
+    /// <param name="openShard">Opens a shard by blob name; null when it does not exist.</param>
+    public async Task<TrainingResult> TrainAsync(TrainingJob job, Func<string, CancellationToken, Task<Stream?>> openShard,
+        CancellationToken cancellationToken = default)
+    {
+        var samples = await JobShards.LoadAsync(job, openShard, cancellationToken).ConfigureAwait(false);
+        return Train(job, samples, cancellationToken);
+    }
+
+    public TrainingResult Train(TrainingJob job, IReadOnlyList<ShardSample> samples, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(samples);
         job.EnsureValid();
@@ -66,6 +75,7 @@ public sealed class StudentTrainer(TrainerOptions? options = null, ILogger? logg
             var images = 0;
             foreach (var batch in batches)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 SetLearningRate(optimizer, hp.LearningRate, step++, totalSteps);
                 lossSum += TrainStep(student, optimizer, set, batch, augmenter, random, device, classCount) * batch.Length;
                 images += batch.Length;

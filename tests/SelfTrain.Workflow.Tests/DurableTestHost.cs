@@ -26,9 +26,12 @@ public sealed class DurableTestHost : IAsyncDisposable
     private readonly StorageFaults _faults;
     private readonly ActivityGate _gate;
 
-    private DurableTestHost(IHost host, StorageFaults faults, ActivityGate gate, TimeSpan startup)
+    private readonly LogCapture _logs;
+
+    private DurableTestHost(IHost host, StorageFaults faults, ActivityGate gate, LogCapture logs, TimeSpan startup)
     {
         _host = host;
+        _logs = logs;
         _faults = faults;
         _gate = gate;
         Startup = startup;
@@ -37,6 +40,9 @@ public sealed class DurableTestHost : IAsyncDisposable
     public DurableTaskClient Client => _host.Services.GetRequiredService<DurableTaskClient>();
 
     public TimeSpan Startup { get; }
+
+    /// <summary>Every error the host has logged so far.</summary>
+    public IReadOnlyCollection<string> Errors => _logs.Errors;
 
     /// <summary>A task hub name no other test uses.</summary>
     public static string NewTaskHub() => "hub" + Guid.NewGuid().ToString("N")[..12];
@@ -50,6 +56,8 @@ public sealed class DurableTestHost : IAsyncDisposable
         faults ??= new StorageFaults();
         var gate = new ActivityGate(gateOpen);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var logs = new LogCapture();
+        builder.Logging.AddProvider(logs);
         if (Environment.GetEnvironmentVariable("SELFTRAIN_TEST_LOGS") is { Length: > 0 })
             builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Information);
         builder.Services.AddSingleton(StorageAccount.FromConnectionString(AzuriteStorage.ConnectionString));
@@ -60,7 +68,7 @@ public sealed class DurableTestHost : IAsyncDisposable
         var host = builder.Build();
         var clock = Stopwatch.StartNew();
         await host.StartAsync();
-        return new DurableTestHost(host, faults, gate, clock.Elapsed);
+        return new DurableTestHost(host, faults, gate, logs, clock.Elapsed);
     }
 
     private static void Register(DurableTaskRegistry registry) => registry

@@ -18,9 +18,13 @@ public sealed class LockRenewalTests
             var done = await host.Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(30));
             Assert.Equal(5_000, done.ReadOutputAs<int>());
 
-            // Unrenewed, the message would reappear while the activity ran, and after it finished it would run again.
-            await Task.Delay(visibility * 3);
+            // Unrenewed, the message reappears while the activity runs and gets a new pop receipt, so deleting it with
+            // the old one fails: it stays in the queue for good, and runs again after a restart.
+            await Task.Delay(visibility * 2);
             Assert.Equal(1, await new ExecutionLog(scope.Account).CountAsync(container, id, "slow", 0, "started"));
+            var workItems = await scope.Account.Queues.GetQueueClient($"{taskHub}-workitems").GetPropertiesAsync();
+            Assert.Equal(0, workItems.Value.ApproximateMessagesCount);
+            Assert.Empty(host.Errors);
         }
         finally
         {

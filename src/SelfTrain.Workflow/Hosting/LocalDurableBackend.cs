@@ -23,6 +23,7 @@ internal sealed class LocalDurableBackend(LocalDurableTaskOptions options, Sidec
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<LocalDurableBackend>();
     private AzureStorageOrchestrationService? _storage;
+    private IOrchestrationService? _service;
     private WebApplication? _sidecar;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -35,9 +36,8 @@ internal sealed class LocalDurableBackend(LocalDurableTaskOptions options, Sidec
             // The sidecar never creates the task hub (its queues, tables and lease records) itself.
             await _storage.CreateIfNotExistsAsync().WaitAsync(cancellationToken);
 
-            IOrchestrationService service = new DuplicateStartFilter(
-                new WorkItemLockRenewal(_storage, loggerFactory.CreateLogger<WorkItemLockRenewal>()));
-            _sidecar = BuildSidecar(service);
+            _service = new DuplicateStartFilter(new WorkItemLockRenewal(_storage, loggerFactory.CreateLogger<WorkItemLockRenewal>()));
+            _sidecar = BuildSidecar(_service);
             await _sidecar.StartAsync(cancellationToken);
 
             var address = new Uri(_sidecar.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
@@ -59,7 +59,7 @@ internal sealed class LocalDurableBackend(LocalDurableTaskOptions options, Sidec
             if (_sidecar is not null) await _sidecar.StopAsync(cancellationToken);
             // Forced: sessions still waiting for the departed worker are dropped, not drained; their messages reappear
             // after the visibility timeout. Partition leases are released so another host can take over at once.
-            if (_storage is not null) await _storage.StopAsync(isForced: true).WaitAsync(cancellationToken);
+            if (_service is not null) await _service.StopAsync(isForced: true).WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

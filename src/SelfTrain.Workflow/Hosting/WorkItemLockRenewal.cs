@@ -104,8 +104,14 @@ internal sealed class WorkItemLockRenewal(IOrchestrationService inner, ILogger l
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // A failed renewal is retried at the next tick; if the lock is lost, the provider redelivers.
-                    logger.LogWarning(ex, "Renewing a work item lock failed.");
+                    // Retried at the next tick while the lock lasts; once it has expired the message is someone
+                    // else's to deliver again, and renewing is pointless.
+                    if (lockedUntil() <= DateTime.UtcNow)
+                    {
+                        logger.LogWarning(ex, "A work item lock expired before it could be renewed; its message will be delivered again.");
+                        return;
+                    }
+                    logger.LogDebug(ex, "Renewing a work item lock failed; retrying.");
                 }
             }
         }

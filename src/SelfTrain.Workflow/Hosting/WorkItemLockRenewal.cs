@@ -101,6 +101,8 @@ internal sealed class WorkItemLockRenewal(IOrchestrationService inner, ILogger l
                 try
                 {
                     await renew();
+                    // The provider answers a renewal of a work item it no longer tracks with an expired lock.
+                    if (lockedUntil() <= DateTime.UtcNow) return;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

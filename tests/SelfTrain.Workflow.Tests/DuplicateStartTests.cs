@@ -1,0 +1,74 @@
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using DurableTask.Core.History;
+using Microsoft.DurableTask.Client;
+using SelfTrain.Testing;
+using SelfTrain.Workflow.Hosting;
+using Xunit.Abstractions;
+
+namespace SelfTrain.Workflow.Tests;
+
+/// <summary>
+/// A kill between saving a turn's history and deleting the messages that caused it: the start message comes back
+/// with a history that already starts the orchestration.
+/// </summary>
+public sealed class DuplicateStartTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
+
+    [Fact]
+    public async Task Start_redelivered_after_a_kill_mid_turn_would_break_the_history_and_is_dropped()
+    {
+        await using var scope = await AzuriteStorage.CreateScopeAsync();
+        var container = (await scope.CreateContainerAsync("executions")).Name;
+        var taskHub = DurableTestHost.NewTaskHub();
+        var options = DurableTestHost.Options(taskHub) with { ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(4) };
+        try
+        {
+            var faults = new StorageFaults { HoldControlQueueDeletes = true };
+            var first = await DurableTestHost.StartAsync(options, faults);
+            var id = await first.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ShardRoundOrchestrator),
+                new RoundInput(container, Shards: 2, ApprovalTimeoutSeconds: 300));
+            await faults.ControlQueueDeleteHeld.WaitAsync(Patience);
+            await first.KillAsync();
+
+            // What the sidecar's dispatcher would be handed: the saved history and the start message again.
+            var storage = new AzureStorageOrchestrationService(options.ToSettings());
+            await storage.StartAsync();
+            try
+            {
+                var workItem = await storage.LockNextTaskOrchestrationWorkItemAsync(Patience, CancellationToken.None);
+                Assert.NotNull(workItem);
+                Assert.NotNull(workItem.OrchestrationRuntimeState.ExecutionStartedEvent);
+                var redelivered = Assert.Single(workItem.NewMessages, m => m.Event is ExecutionStartedEvent);
+                // Unfiltered, adding it to the history throws, on every delivery: the instance would never move again.
+                var error = Assert.Throws<InvalidOperationException>(() => workItem.OrchestrationRuntimeState.AddEvent(redelivered.Event));
+                Assert.Contains("Multiple ExecutionStartedEvent", error.Message);
+
+                Assert.Equal(1, DuplicateStartFilter.DropRedeliveredStarts(workItem));
+                Assert.DoesNotContain(workItem.NewMessages, m => m.Event is ExecutionStartedEvent);
+                await storage.AbandonTaskOrchestrationWorkItemAsync(workItem);
+                await storage.ReleaseTaskOrchestrationWorkItemAsync(workItem);
+            }
+            finally
+            {
+                await storage.StopAsync(isForced: true);
+            }
+
+            // With the filter in place, a new host carries on from the saved turn.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await using var second = await DurableTestHost.StartAsync(options);
+            await second.Client.WaitForPhaseAsync(id, "waiting", Patience);
+            await second.Client.RaiseEventAsync(id, ShardRoundOrchestrator.ApprovalEvent, 3);
+            var done = await second.Client.WaitForCompletionAsync(id, Patience);
+            Assert.Equal(new RoundResult(Built: 30, Approved: true, Bonus: 3, Published: 36), done.ReadOutputAs<RoundResult>());
+            // Without the filter the turn carrying the duplicate fails (and with it every message in its batch).
+            Assert.DoesNotContain(second.Errors, e => e.Contains("Multiple ExecutionStartedEvent", StringComparison.Ordinal));
+            output.WriteLine($"new host start to completion: {clock.ElapsedMilliseconds} ms");
+        }
+        finally
+        {
+            await DurableTestHost.DeleteTaskHubAsync(taskHub);
+        }
+    }
+}

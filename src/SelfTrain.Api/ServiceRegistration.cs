@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SelfTrain.Inference;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
+using SelfTrain.Workflow;
 
 namespace SelfTrain.Api;
 
@@ -24,10 +25,14 @@ public static class ServiceRegistration
         services.AddSingleton<ServedModel>();
         services.AddSingleton<ChampionLoader>();
         services.AddSingleton<ImageLabeler>();
+        services.AddSingleton<GoldStore>();
+        services.AddSingleton<GoldEvaluator>();
+        services.AddRoundSteps();
         services.AddHostedService<ChampionRefresher>();
 
         services.AddSingleton<HealthHandler>();
         services.AddSingleton<PredictHandler>();
+        services.AddSingleton<RoundsHandler>();
         return services;
     }
 }

@@ -1,17 +1,45 @@
+using Microsoft.DurableTask.Client;
 using SelfTrain.Api;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
+using SelfTrain.Workflow;
+using SelfTrain.Workflow.Hosting;
+using SelfTrain.Workflow.Round;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
-builder.Services.AddSelfTrain(builder.Configuration, fallbackStorage: StorageAccount.DevelopmentConnectionString);
+var storage = builder.Configuration[StorageAccount.SettingName] ?? StorageAccount.DevelopmentConnectionString;
+builder.Services.AddSelfTrain(builder.Configuration, fallbackStorage: storage);
+
 // Azurite has no Event Grid: a watcher stands in for the blob trigger, feeding the same handler.
 builder.Services.AddHostedService<IncomingWatcher>();
+
+// Rounds run on the Durable Task engine in-process, on the same storage (the Azure Storage provider, as in Functions),
+// so a round survives a restart; a listener on training-results stands in for the Functions queue trigger.
+var prefix = builder.Configuration[$"{StorageLayout.Section}:{nameof(StorageLayout.Prefix)}"] ?? "";
+builder.Services.AddLocalDurableTask(registry => registry.AddRoundTasks(), new LocalDurableTaskOptions
+{
+    ConnectionString = storage,
+    TaskHubName = builder.Configuration["Durable:TaskHub"] ?? "SelfTrain" + new string(prefix.Where(char.IsAsciiLetterOrDigit).ToArray()),
+});
+builder.Services.AddHostedService<TrainingResultListener>();
+builder.Services.AddSingleton<DurableStatusHandler>();
 
 var app = builder.Build();
 var api = app.MapGroup("/api");
 api.MapGet(HealthHandler.Route, (HttpRequest request, HealthHandler handler) => handler.HandleAsync(request));
 api.MapPost(PredictHandler.Route, (HttpRequest request, PredictHandler handler) => handler.HandleAsync(request));
+api.MapPost(RoundsHandler.Route, (HttpRequest request, RoundsHandler handler, DurableTaskClient client) =>
+    handler.StartAsync(request, client, id => RoundsHandler.LocalLinks(request, id)));
+api.MapGet(RoundsHandler.InstanceRoute, (HttpRequest request, string id, RoundsHandler handler, DurableTaskClient client) =>
+    handler.GetAsync(request, id, client));
+
+var instances = app.MapGroup(DurableStatusHandler.InstancesRoute);
+instances.MapGet("{id}", (HttpRequest request, string id, DurableStatusHandler handler) => handler.StatusAsync(request, id));
+instances.MapPost("{id}/raiseEvent/{eventName}", (HttpRequest request, string id, string eventName, DurableStatusHandler handler) =>
+    handler.RaiseEventAsync(request, id, eventName));
+instances.MapPost("{id}/terminate", (HttpRequest request, string id, DurableStatusHandler handler) => handler.TerminateAsync(request, id));
+instances.MapDelete("{id}", (HttpRequest request, string id, DurableStatusHandler handler) => handler.PurgeAsync(request, id));
 
 app.Run();
 

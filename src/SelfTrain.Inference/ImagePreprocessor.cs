@@ -28,6 +28,20 @@ public static class ImagePreprocessor
         WritePixels(resized, input, sample);
     }
 
+    /// <summary>
+    /// The same resizing and colour conversion, as 0–255 bytes without scaling: how images are stored in training
+    /// shards, whose reader normalizes them itself.
+    /// </summary>
+    public static void WriteBytes(SKBitmap image, ModelInput input, Span<byte> sample)
+    {
+        var unscaled = input with { PixelScale = 1f, Mean = [0f], Std = [1f] };
+        var values = new float[SampleLength(unscaled)];
+        Write(image, unscaled, values);
+        if (sample.Length != values.Length)
+            throw new ArgumentException($"The sample needs {values.Length} bytes, not {sample.Length}.", nameof(sample));
+        for (var i = 0; i < values.Length; i++) sample[i] = (byte)Math.Clamp(MathF.Round(values[i]), 0f, 255f);
+    }
+
     private static SKBitmap Resize(SKBitmap image, ModelInput input)
     {
         var target = new SKBitmap(new SKImageInfo(input.Width, input.Height, SKColorType.Rgba8888, SKAlphaType.Premul));

@@ -53,6 +53,25 @@ public sealed class LabelStore(StorageAccount storage, StorageLayout layout)
             });
     }
 
+    /// <summary>
+    /// Replaces the label of images already in the store (a new model relabelled them), leaving their blob names as
+    /// they are. One transaction per partition chunk.
+    /// </summary>
+    public async Task ReplaceLabelsAsync(IReadOnlyCollection<LabelRecord> records, CancellationToken cancellationToken = default)
+    {
+        var table = await _table.Value;
+        foreach (var chunk in records.GroupBy(r => PartitionOf(r.Content)).SelectMany(g => g.Chunk(MaxTransaction)))
+        {
+            await table.SubmitTransactionAsync(chunk.Select(r =>
+            {
+                var entity = ToEntity(r);
+                entity.Remove("BlobNames");
+                entity.Remove("UploadCount");
+                return new TableTransactionAction(TableTransactionActionType.UpsertMerge, entity);
+            }), cancellationToken);
+        }
+    }
+
     public async Task RecordAsync(LabelRecord record, CancellationToken cancellationToken = default) =>
         await RecordOneAsync(await _table.Value, record, cancellationToken);
 

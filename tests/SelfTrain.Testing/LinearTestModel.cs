@@ -12,18 +12,50 @@ namespace SelfTrain.Testing;
 public sealed class LinearTestModel
 {
     public LinearTestModel(string version, int classes = 4, int width = 8, int height = 8, int seed = 1,
-        bool fixedBatchOfOne = false, bool logits = false)
+        bool fixedBatchOfOne = false, bool logits = false, float[]? weights = null, float[]? bias = null, string[]? classNames = null)
     {
         Version = version;
         Width = width;
         Height = height;
-        Classes = Enumerable.Range(0, classes).Select(i => $"class-{i}").ToArray();
+        Classes = classNames ?? Enumerable.Range(0, classes).Select(i => $"class-{i}").ToArray();
         var random = new Random(seed);
-        Weights = Enumerable.Range(0, width * height * classes).Select(_ => (float)(random.NextDouble() * 2 - 1) * 0.5f).ToArray();
-        Bias = Enumerable.Range(0, classes).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        Weights = weights ?? Enumerable.Range(0, width * height * classes).Select(_ => (float)(random.NextDouble() * 2 - 1) * 0.5f).ToArray();
+        Bias = bias ?? (weights is null ? Enumerable.Range(0, classes).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray() : new float[classes]);
         FixedBatchOfOne = fixedBatchOfOne;
         Logits = logits;
         Onnx = Build();
+    }
+
+    /// <summary>
+    /// A weak but real classifier of gray images: nearest class-mean image, as one linear layer. Squared distance
+    /// ‖x − μc‖² = ‖x‖² − 2 x·μc + ‖μc‖², so the nearest mean maximises x·μc − ‖μc‖² / 2: weights μc, bias −‖μc‖² / 2,
+    /// both times <paramref name="sharpness"/> (pixels scaled to 0–1, as the manifest says).
+    /// </summary>
+    public static LinearTestModel Centroids(string version, IReadOnlyList<byte[]> images, IReadOnlyList<int> labels, string[] classNames,
+        int width, int height, float sharpness = 0.5f)
+    {
+        var (features, classes) = (width * height, classNames.Length);
+        var means = new double[classes, features];
+        var counts = new int[classes];
+        for (var i = 0; i < images.Count; i++)
+        {
+            counts[labels[i]]++;
+            for (var f = 0; f < features; f++) means[labels[i], f] += images[i][f] / 255.0;
+        }
+        var weights = new float[features * classes];
+        var bias = new float[classes];
+        for (var c = 0; c < classes; c++)
+        {
+            double norm = 0;
+            for (var f = 0; f < features; f++)
+            {
+                var mean = means[c, f] / Math.Max(1, counts[c]);
+                weights[f * classes + c] = (float)(mean * sharpness);
+                norm += mean * mean;
+            }
+            bias[c] = (float)(-norm / 2 * sharpness);
+        }
+        return new LinearTestModel(version, classes, width, height, weights: weights, bias: bias, classNames: classNames);
     }
 
     public string Version { get; }

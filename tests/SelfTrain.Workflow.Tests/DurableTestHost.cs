@@ -76,7 +76,10 @@ public sealed class DurableTestHost : IAsyncDisposable
         .AddActivity<BuildShardActivity>()
         .AddActivity<PublishShardActivity>()
         .AddOrchestrator<SlowStepOrchestrator>()
-        .AddActivity<SlowActivity>();
+        .AddActivity<SlowActivity>()
+        .AddOrchestrator<GroupsOrchestrator>()
+        .AddOrchestrator<GroupOrchestrator>()
+        .AddActivity<OneActivity>();
 
     private static void UseFaults(AzureStorageOrchestrationServiceSettings settings, string connectionString, StorageFaults faults)
     {

@@ -2,13 +2,17 @@ using System.Text.Json;
 
 namespace SelfTrain.Core.Training;
 
-/// <summary>On <c>training-jobs</c>: a job to run, by reference to its JSON in the <c>runs</c> container.</summary>
-public sealed record TrainingJobMessage(string JobId, string JobBlob);
+/// <summary>
+/// On <c>training-jobs</c>: a job to run, by reference to its JSON in the <c>runs</c> container.
+/// <paramref name="CorrelationId"/> (the waiting orchestration) is copied onto the result, so it reaches its waiter.
+/// </summary>
+public sealed record TrainingJobMessage(string JobId, string JobBlob, string? CorrelationId = null);
 
 public enum TrainingOutcome { Succeeded, Failed }
 
 /// <summary>On <c>training-results</c>: how a job ended — the candidate's version, or why there is none.</summary>
-public sealed record TrainingResultMessage(string JobId, TrainingOutcome Outcome, string? ModelVersion, string? Error, int Attempt);
+public sealed record TrainingResultMessage(string JobId, TrainingOutcome Outcome, string? ModelVersion, string? Error, int Attempt,
+    string? CorrelationId = null);
 
 public static class TrainingMessageJson
 {

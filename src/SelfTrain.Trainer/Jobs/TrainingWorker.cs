@@ -61,10 +61,11 @@ public sealed partial class TrainingWorker(StorageAccount storage, StorageLayout
         var renewal = RenewAsync(receipt, stopRenewing.Token);
         TrainingResultMessage result;
         string jobId = message.MessageId;
+        string? correlationId = null;
         try
         {
             var request = TrainingMessageJson.Deserialize<TrainingJobMessage>(message.Body.ToString());
-            jobId = request.JobId;
+            (jobId, correlationId) = (request.JobId, request.CorrelationId);
             result = message.DequeueCount > options.MaxAttempts
                 ? Failed(jobId, message, $"abandoned after {options.MaxAttempts} attempts that each stopped before finishing")
                 : await RunJobAsync(request, message, cancellationToken);
@@ -83,7 +84,7 @@ public sealed partial class TrainingWorker(StorageAccount storage, StorageLayout
             await renewal;
         }
 
-        await Results.SendMessageAsync(TrainingMessageJson.Serialize(result), cancellationToken);
+        await Results.SendMessageAsync(TrainingMessageJson.Serialize(result with { CorrelationId = correlationId }), cancellationToken);
         await Jobs.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt, cancellationToken);
         if (result.Outcome == TrainingOutcome.Succeeded) LogSucceeded(jobId, result.ModelVersion!);
         else LogFailed(jobId, result.Error!);

@@ -1,0 +1,20 @@
+using Microsoft.DurableTask;
+
+namespace SelfTrain.Workflow.Round;
+
+/// <summary>
+/// One group of partitions, one shard each, built in parallel. The round fans out over groups, so its own history
+/// holds one entry per group rather than per partition, however many partitions there are.
+/// </summary>
+public sealed class BuildShardGroup : TaskOrchestrator<ShardGroupRequest, IReadOnlyList<ShardCounts>>
+{
+    public override async Task<IReadOnlyList<ShardCounts>> RunAsync(TaskOrchestrationContext context, ShardGroupRequest input) =>
+        await Task.WhenAll(input.Partitions.Select(partition => context.CallActivityAsync<ShardCounts>(nameof(BuildPoolShard),
+            new ShardRequest(input.RoundId, partition, input.Teacher, input.Thresholds, input.InputSize, input.Classes), RoundRetry.Activity)));
+}
+
+internal static class RoundRetry
+{
+    /// <summary>Storage hiccups in a step are retried a few times with backoff; a step that keeps failing fails the round.</summary>
+    public static readonly TaskOptions Activity = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(5), backoffCoefficient: 2));
+}

@@ -1,0 +1,17 @@
+using SelfTrain.Core.Evaluation;
+using SelfTrain.Serving;
+using SelfTrain.Storage;
+
+namespace SelfTrain.Workflow.Round.Steps;
+
+/// <summary>Calibrate: the teacher's per-class confidence thresholds on gold/validation for the target precision.</summary>
+public sealed class ThresholdCalibrator(ModelLoader loader, GoldEvaluator gold)
+{
+    public async Task<IReadOnlyList<ClassThreshold>> CalibrateAsync(CalibrationRequest request, CancellationToken cancellationToken = default)
+    {
+        using var teacher = await loader.LoadAsync(request.Teacher, cancellationToken);
+        var predictions = (await gold.PredictAsync(GoldSplit.Validation, [teacher], cancellationToken))[0];
+        return ConfidenceThresholds.Calibrate(predictions.Truth, predictions.Predicted, predictions.Confidence,
+            teacher.Manifest.Classes.Count, request.TargetPrecision);
+    }
+}

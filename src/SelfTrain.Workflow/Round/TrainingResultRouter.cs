@@ -1,0 +1,51 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using SelfTrain.Core.Training;
+
+namespace SelfTrain.Workflow.Round;
+
+/// <summary>
+/// Delivers a message from <c>training-results</c> to the round waiting for it, as the <c>TrainingCompleted</c>
+/// event. Used by the Functions queue trigger and by the local host's listener.
+/// </summary>
+public sealed partial class TrainingResultRouter(ILogger<TrainingResultRouter> logger)
+{
+    public async Task RouteAsync(DurableTaskClient client, string messageText, CancellationToken cancellationToken = default)
+    {
+        TrainingResultMessage result;
+        try
+        {
+            result = TrainingMessageJson.Deserialize<TrainingResultMessage>(messageText);
+        }
+        catch (InvalidDataException ex)
+        {
+            LogUnreadable(ex); // a retry would not make it readable
+            return;
+        }
+        if (result.CorrelationId is not { } instanceId)
+        {
+            LogUnaddressed(result.JobId);
+            return;
+        }
+        var instance = await client.GetInstanceAsync(instanceId, cancellationToken);
+        if (instance is null || instance.IsCompleted)
+        {
+            LogNoWaiter(result.JobId, instanceId);
+            return;
+        }
+        await client.RaiseEventAsync(instanceId, SelfTrainingRound.TrainingCompletedEvent, result, cancellationToken);
+        LogDelivered(result.JobId, result.Outcome.ToString(), instanceId);
+    }
+
+    [LoggerMessage(LogLevel.Error, "Dropped an unreadable training result")]
+    private partial void LogUnreadable(Exception error);
+
+    [LoggerMessage(LogLevel.Warning, "Training result of job {JobId} names no round; dropped")]
+    private partial void LogUnaddressed(string jobId);
+
+    [LoggerMessage(LogLevel.Warning, "Training result of job {JobId}: round {InstanceId} is not waiting any more; dropped")]
+    private partial void LogNoWaiter(string jobId, string instanceId);
+
+    [LoggerMessage(LogLevel.Information, "Training result of job {JobId} ({Outcome}) delivered to round {InstanceId}")]
+    private partial void LogDelivered(string jobId, string outcome, string instanceId);
+}

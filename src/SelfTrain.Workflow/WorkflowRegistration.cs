@@ -1,0 +1,40 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
+using SelfTrain.Workflow.Round;
+using SelfTrain.Workflow.Round.Steps;
+
+namespace SelfTrain.Workflow;
+
+public static class WorkflowRegistration
+{
+    /// <summary>The round's steps, which both hosts' activity wrappers call.</summary>
+    public static IServiceCollection AddRoundSteps(this IServiceCollection services)
+    {
+        services.AddSingleton<ModelLoader>();
+        services.AddSingleton<RoundPlanner>();
+        services.AddSingleton<ThresholdCalibrator>();
+        services.AddSingleton<ShardBuilder>();
+        services.AddSingleton<TrainingSubmitter>();
+        services.AddSingleton<CandidateValidator>();
+        services.AddSingleton<ChampionPromoter>();
+        services.AddSingleton<PartitionRelabeler>();
+        services.AddSingleton<TrainingResultRouter>();
+        return services;
+    }
+
+    /// <summary>The round's orchestrators and activities, for the Durable Task worker.</summary>
+    public static void AddRoundTasks(this DurableTaskRegistry registry)
+    {
+        registry.AddOrchestrator<SelfTrainingRound>();
+        registry.AddOrchestrator<BuildShardGroup>();
+        registry.AddActivity<PlanRound>();
+        registry.AddActivity<CalibrateThresholds>();
+        registry.AddActivity<BuildPoolShard>();
+        registry.AddActivity<BuildGoldShard>();
+        registry.AddActivity<SubmitTraining>();
+        registry.AddActivity<ValidateCandidate>();
+        registry.AddActivity<PromoteCandidate>();
+        registry.AddActivity<WriteRoundReport>();
+        registry.AddActivity<RelabelPartition>();
+    }
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SelfTrain.Core.Data;
+using SelfTrain.Core.Labels;
+using SelfTrain.Inference;
+using SelfTrain.Storage;
+using SelfTrain.Testing;
+
+namespace SelfTrain.Host.Tests;
+
+/// <summary>
+/// A whole self-training round on Azurite through the real paths: gold data and a weak champion, production images
+/// labelled by the host's watcher, <c>POST /api/rounds</c> on the real Durable Task engine, the real trainer in its
+/// own process, validation, the gate and the promotion.
+/// </summary>
+public sealed class RoundTests
+{
+    private const int GoldTrain = 500, Validation = 300, Pool = 600;
+
+    [Fact]
+    public async Task A_round_trains_validates_and_promotes_a_better_student()
+    {
+        await using var fixture = await HostFixture.CreateAsync();
+        var client = fixture.Factory.CreateClient();
+        var train = FashionMnist.LoadTrain();
+        var classes = FashionMnist.ClassNames.ToArray();
+        byte[] Png(int i) => PngEncoder.EncodeGray(train.Image(i), 28, 28);
+
+        // Gold: train and validation splits. The champion: a nearest-centroid classifier from 500 other images that
+        // confuses two pairs of classes (T-shirt/Shirt and Pullover/Coat swapped) — the kind of systematic mistake a
+        // student must not copy. Calibration finds those classes imprecise, so their pseudo-labels stay out.
+        var gold = fixture.Factory.Services.GetRequiredService<GoldStore>();
+        await gold.SetClassesAsync(classes);
+        await Parallel.ForEachAsync(Enumerable.Range(0, GoldTrain + Validation), async (i, _) =>
+            await gold.UploadAsync(i < GoldTrain ? GoldSplit.Train : GoldSplit.Validation, train.Labels[i], $"{i:D5}.png", BinaryData.FromBytes(Png(i))));
+        int[] swapped = [6, 1, 4, 3, 2, 5, 0, 7, 8, 9];
+        var teacher = LinearTestModel.Centroids("champion-a", Enumerable.Range(50_000, 500).Select(i => train.Image(i).ToArray()).ToArray(),
+            Enumerable.Range(50_000, 500).Select(i => swapped[train.Labels[i]]).ToArray(), classes, 28, 28);
+        await fixture.Models.RegisterChampionAsync(teacher);
+        await fixture.WaitForChampionAsync(client, "champion-a");
+
+        // Production traffic, labelled by the watcher.
+        var incoming = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Incoming);
+        await incoming.CreateIfNotExistsAsync();
+        await Parallel.ForEachAsync(Enumerable.Range(10_000, Pool), async (i, _) =>
+            await incoming.GetBlobClient($"pool/{i}.png").UploadAsync(BinaryData.FromBytes(Png(i))));
+        await WaitAsync(async () => await fixture.Labels.ReadAllAsync().CountAsync() == Pool, TimeSpan.FromSeconds(60), "pool labelled");
+
+        using var trainer = new TrainerProcess(fixture.Scope.Layout.Prefix);
+        using var started = await client.PostAsJsonAsync("/api/rounds", new
+        {
+            epochs = 15, batchSize = 64, targetPrecision = 0.8, trainingTimeout = "00:05:00", partitionsPerGroup = 3,
+            // A student trained in seconds on 1,100 images trades some classes for others; the per-class tolerance
+            // is the gate's business (unit-tested in Core), here the round's wiring is.
+            gate = new { alpha = 0.05, minimumGain = 0.005, maximumRecallDrop = 0.5 },
+        });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var management = await started.Content.ReadFromJsonAsync<JsonElement>();
+        var status = management.GetProperty("statusQueryGetUri").GetString()!;
+        Assert.Equal(status, started.Headers.Location!.ToString());
+        Assert.Contains("/runtime/webhooks/durabletask/instances/", status);
+        foreach (var link in new[] { "sendEventPostUri", "terminatePostUri", "purgeHistoryDeleteUri" })
+            Assert.StartsWith(status, management.GetProperty(link).GetString());
+
+        JsonElement body = default;
+        await WaitAsync(async () =>
+        {
+            using var response = await client.GetAsync(status);
+            body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted, $"{response.StatusCode}: {body}\n{trainer.Output}");
+            return response.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromMinutes(4), "round completed", () => $"{body}\n{trainer.Output}");
+
+        // Orchestration payloads use the Durable Task engine's own JSON (PascalCase), as in Durable Functions.
+        Assert.Equal("Completed", body.GetProperty("runtimeStatus").GetString());
+        Assert.Equal("done", body.GetProperty("customStatus").GetProperty("Phase").GetString());
+        var result = body.GetProperty("output");
+
+        // Plan: the champion taught. Calibrate: a threshold per class.
+        Assert.Equal("champion-a", result.GetProperty("Teacher").GetString());
+        Assert.Equal(10, result.GetProperty("Thresholds").GetArrayLength());
+        // Shards: every labelled pool image is either accepted or below its threshold; all gold went in.
+        var pool = result.GetProperty("Pool");
+        Assert.Equal(Pool, pool.GetProperty("Accepted").GetInt32() + pool.GetProperty("BelowThreshold").GetInt32() + pool.GetProperty("Unusable").GetInt32());
+        Assert.Equal(0, pool.GetProperty("Unusable").GetInt32());
+        Assert.True(pool.GetProperty("Accepted").GetInt32() > 0, pool.ToString());
+        Assert.Equal(GoldTrain, result.GetProperty("GoldImages").GetInt32());
+        // Train: one attempt gave a candidate, stored with its lineage.
+        Assert.Equal(1, result.GetProperty("TrainingAttempts").GetInt32());
+        var candidate = result.GetProperty("Candidate").GetString()!;
+        var manifest = await fixture.Models.GetManifestAsync(candidate);
+        Assert.Equal("champion-a", manifest.Lineage!.Teacher);
+        Assert.Equal("noisy-student", manifest.Lineage.Recipe);
+        // Validate and gate: both judged on the validation images; the student is better, significantly.
+        var validation = result.GetProperty("Validation");
+        Assert.Equal(Validation, validation.GetProperty("Champion").GetProperty("Images").GetInt32());
+        var gain = validation.GetProperty("Candidate").GetProperty("Accuracy").GetDouble() - validation.GetProperty("Champion").GetProperty("Accuracy").GetDouble();
+        Assert.True(gain > 0.03, $"gain {gain}: {validation}");
+        Assert.True(validation.GetProperty("Decision").GetProperty("PValue").GetDouble() < 0.05, validation.GetProperty("Decision").ToString());
+        // Promote: the pointer moved, the report sits beside the model, and the host serves the student.
+        Assert.True(result.GetProperty("Promoted").GetBoolean(), result.ToString());
+        Assert.Equal(candidate, (await fixture.Models.GetChampionAsync())!.Pointer.Version);
+        Assert.True(await fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Models).GetBlobClient($"{candidate}/round-report.json").ExistsAsync());
+        await fixture.WaitForChampionAsync(client, candidate);
+        foreach (var phase in new[] { "plan", "calibrate", "shards", "train", "validate", "promote" })
+            Assert.True(result.GetProperty("PhaseSeconds").TryGetProperty(phase, out _), phase);
+
+        using var view = await client.GetAsync($"/api/rounds/{management.GetProperty("id").GetString()}");
+        Assert.Equal("Completed", (await view.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Unknown_rounds_and_bad_requests_get_problems()
+    {
+        await using var fixture = await HostFixture.CreateAsync();
+        var client = fixture.Factory.CreateClient();
+        using var bad = await client.PostAsJsonAsync("/api/rounds", new { recipe = "magic" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        using var unknown = await client.GetAsync("/api/rounds/nope");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var webhook = await client.GetAsync("/runtime/webhooks/durabletask/instances/nope");
+        Assert.Equal(HttpStatusCode.NotFound, webhook.StatusCode);
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<string>? state = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not {what} within {timeout}. {state?.Invoke()}");
+            await Task.Delay(250);
+        }
+    }
+}

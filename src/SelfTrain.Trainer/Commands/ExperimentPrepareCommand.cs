@@ -12,7 +12,7 @@ namespace SelfTrain.Trainer.Commands;
 /// `experiment-prepare --work DIR [--gold 2000] [--teacher-size 64] [--precision 0.9] [--temperature T] [--epochs 10] [--seed 1]`:
 /// the first half of the "can B beat A" experiment on Fashion-MNIST. Draws the gold images from the training set,
 /// trains model A on them, lets A label the other training images, calibrates per-class thresholds on A's
-/// out-of-fold probabilities for the gold images (and, unless given, the temperature that calibrates them), writes the gold and pool shards, one training job per recipe and
+/// out-of-fold probabilities for the gold images (and reports the temperature that would calibrate them), writes the gold and pool shards, one training job per recipe and
 /// A's accuracy on the 10,000 test images (DIR/teacher.json). The jobs then run with `train`, and `evaluate` scores them.
 /// </summary>
 public static class ExperimentPrepareCommand
@@ -43,12 +43,12 @@ public static class ExperimentPrepareCommand
         Log($"featurized {goldCount} gold images at {size} px");
         var outOfFold = TransferTeacher.OutOfFoldProbabilities(features, gold.Labels, 10, folds: 5, seed);
         var thresholds = ThresholdCalibration.ForPrecision(outOfFold, [.. gold.Labels.Select(l => (int)l)], 10, precision);
-        var temperature = cli.Get("temperature") is { } fixedTemperature
-            ? double.Parse(fixedTemperature, System.Globalization.CultureInfo.InvariantCulture)
-            : TemperatureCalibration.Fit(outOfFold, [.. gold.Labels.Select(l => (int)l)]);
+        // The fitted temperature is reported; the jobs use --temperature (default 1: softening did not help, docs/training.md).
+        var fittedTemperature = TemperatureCalibration.Fit(outOfFold, [.. gold.Labels.Select(l => (int)l)]);
+        var temperature = cli.Get("temperature") is { } given ? double.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : 1.0;
         var modelA = teacher.Train(gold, features, FashionMnist.ClassNames, size, "teacher-a", seed, $"fashion-mnist-gold-{goldCount}-seed-{seed}");
         await TrainCommand.WriteModelAsync(Path.Combine(work, "models"), modelA);
-        Log($"trained model A; thresholds {string.Join(" ", thresholds.Select(t => t.ToString("F3")))}; temperature {temperature:F2}");
+        Log($"trained model A; thresholds {string.Join(" ", thresholds.Select(t => t.ToString("F3")))}; fitted temperature {fittedTemperature:F2}");
 
         using var runner = new ModelRunner(modelA.Onnx, modelA.Manifest, threads);
         var labelWatch = Stopwatch.StartNew();
@@ -108,6 +108,7 @@ public static class ExperimentPrepareCommand
             targetPrecision = precision,
             thresholds = thresholds.Select(t => Math.Round(t, 4)),
             temperature = Math.Round(temperature, 3),
+            fittedTemperature = Math.Round(fittedTemperature, 3),
             acceptedPoolImages = accepted.Length,
             acceptedPseudoLabelAccuracy = Math.Round(acceptedAccuracy, 4),
             labellingImagesPerSecond = Math.Round(labelRate, 1),

@@ -97,7 +97,7 @@ public sealed class StudentTrainer(TrainerOptions? options = null, ILogger? logg
     private int BatchesPerEpoch(TrainingSet set, RecipeHyperparameters hp, double goldShare)
     {
         // The epoch size depends only on class sizes, so a throw-away Random leaves the job's stream untouched.
-        var poolEpoch = set.Pool.Length == 0 ? 0 : set.PoolEpoch(hp.Balance, new Random(0), hp.MaxOversampling).Length;
+        var poolEpoch = set.Pool.Length == 0 ? 0 : set.PoolEpoch(hp.Balance, new Random(0), hp.MaxOversampling ?? double.PositiveInfinity).Length;
         var poolPerBatch = hp.BatchSize - (int)Math.Round(hp.BatchSize * goldShare);
         var batches = poolEpoch > 0 ? (poolEpoch + poolPerBatch - 1) / poolPerBatch : (set.Gold.Length + hp.BatchSize - 1) / hp.BatchSize;
         return Math.Min(batches, _options.MaxBatchesPerEpoch ?? int.MaxValue);
@@ -111,7 +111,7 @@ public sealed class StudentTrainer(TrainerOptions? options = null, ILogger? logg
         {
             var gold = (int)Math.Round(hp.BatchSize * goldShare);
             var poolPerBatch = hp.BatchSize - gold;
-            var pool = set.PoolEpoch(hp.Balance, random, hp.MaxOversampling);
+            var pool = set.PoolEpoch(hp.Balance, random, hp.MaxOversampling ?? double.PositiveInfinity);
             for (var start = 0; start < pool.Length; start += poolPerBatch)
             {
                 var batch = pool[start..Math.Min(start + poolPerBatch, pool.Length)].ToList();

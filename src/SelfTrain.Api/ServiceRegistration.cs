@@ -21,6 +21,7 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<ModelStore>();
+        services.AddSingleton<ModelRegistry>();
         services.AddSingleton<LabelStore>();
         services.AddSingleton<ServedModel>();
         services.AddSingleton<ChampionLoader>();
@@ -33,6 +34,9 @@ public static class ServiceRegistration
         services.AddSingleton<HealthHandler>();
         services.AddSingleton<PredictHandler>();
         services.AddSingleton<RoundsHandler>();
+        services.AddSingleton<ModelsHandler>();
+        services.AddSingleton<PromoteHandler>();
+        services.AddSingleton<RollbackHandler>();
         return services;
     }
 }

@@ -33,6 +33,9 @@ api.MapPost(RoundsHandler.Route, (HttpRequest request, RoundsHandler handler, Du
     handler.StartAsync(request, client, id => RoundsHandler.LocalLinks(request, id)));
 api.MapGet(RoundsHandler.InstanceRoute, (HttpRequest request, string id, RoundsHandler handler, DurableTaskClient client) =>
     handler.GetAsync(request, id, client));
+api.MapGet(ModelsHandler.Route, (HttpRequest request, ModelsHandler handler) => handler.HandleAsync(request));
+api.MapPost(RollbackHandler.Route, (HttpRequest request, RollbackHandler handler) => handler.HandleAsync(request));
+api.MapPost(PromoteHandler.Route, (HttpRequest request, string version, PromoteHandler handler) => handler.HandleAsync(request, version));
 
 var instances = app.MapGroup(DurableStatusHandler.InstancesRoute);
 instances.MapGet("{id}", (HttpRequest request, string id, DurableStatusHandler handler) => handler.StatusAsync(request, id));

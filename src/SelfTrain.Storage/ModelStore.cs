@@ -29,6 +29,8 @@ public sealed class ModelStore(StorageAccount storage, StorageLayout layout)
     public async Task SaveAsync(byte[] onnx, ModelManifest manifest, CancellationToken cancellationToken = default)
     {
         manifest.EnsureValid();
+        if (manifest.Version == ModelRegistry.HistoryFolder)
+            throw new ArgumentException($"'{ModelRegistry.HistoryFolder}' is reserved for the registry's history.", nameof(manifest));
         await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await Container.GetBlobClient(OnnxBlob(manifest.Version)).UploadAsync(BinaryData.FromBytes(onnx), overwrite: true, cancellationToken);
         await Container.GetBlobClient(ManifestBlob(manifest.Version))
@@ -82,10 +84,13 @@ public sealed class ModelStore(StorageAccount storage, StorageLayout layout)
     /// Points the champion at <paramref name="version"/> if the pointer is still as the caller last read it
     /// (<paramref name="expected"/>; null: only if there is no champion yet). False when someone else moved it first.
     /// </summary>
-    public async Task<bool> TrySetChampionAsync(string version, string reason, ChampionState? expected, CancellationToken cancellationToken = default)
+    public Task<bool> TrySetChampionAsync(string version, string reason, ChampionState? expected, CancellationToken cancellationToken = default) =>
+        TrySetChampionAsync(new ChampionPointer(version, DateTimeOffset.UtcNow, expected?.Pointer.Version, reason), expected, cancellationToken);
+
+    /// <summary>As above, writing <paramref name="pointer"/> as given, so the caller can record the same time and previous.</summary>
+    public async Task<bool> TrySetChampionAsync(ChampionPointer pointer, ChampionState? expected, CancellationToken cancellationToken = default)
     {
-        await GetManifestAsync(version, cancellationToken); // never point at a version that is not complete
-        var pointer = new ChampionPointer(version, DateTimeOffset.UtcNow, expected?.Pointer.Version, reason);
+        await GetManifestAsync(pointer.Version, cancellationToken); // never point at a version that is not complete
         var conditions = expected is null ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = expected.ETag };
         try
         {

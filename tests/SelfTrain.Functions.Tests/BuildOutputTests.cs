@@ -34,6 +34,9 @@ public sealed class BuildOutputTests
     [Theory]
     [InlineData("Health", "health", "get", "Anonymous")]
     [InlineData("Predict", "predict", "post", "Function")]
+    [InlineData("Models", "models", "get", "Function")]
+    [InlineData("RollbackModel", "models/rollback", "post", "Function")]
+    [InlineData("PromoteModel", "models/{version}/promote", "post", "Function")]
     public void Http_functions_have_their_route_method_and_key_level(string function, string route, string method, string authLevel)
     {
         var trigger = FunctionsAppOutput.Trigger(function);

@@ -28,6 +28,7 @@ internal sealed class HostFixture : IAsyncDisposable
     public StorageTestScope Scope { get; }
     public WebApplicationFactory<Program> Factory { get; }
     public ModelStore Models => Factory.Services.GetRequiredService<ModelStore>();
+    public ModelRegistry Registry => Factory.Services.GetRequiredService<ModelRegistry>();
     public LabelStore Labels => Factory.Services.GetRequiredService<LabelStore>();
 
     public static async Task<HostFixture> CreateAsync(IReadOnlyDictionary<string, string>? settings = null) =>

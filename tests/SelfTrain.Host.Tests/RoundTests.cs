@@ -104,6 +104,8 @@ public sealed class RoundTests
         Assert.Equal(candidate, (await fixture.Models.GetChampionAsync())!.Pointer.Version);
         Assert.True(await fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Models).GetBlobClient($"{candidate}/round-report.json").ExistsAsync());
         await fixture.WaitForChampionAsync(client, candidate);
+        var history = await fixture.Factory.Services.GetRequiredService<ModelRegistry>().HistoryAsync();
+        Assert.Equal((candidate, ChampionChangeKind.Promoted), (history[0].Version, history[0].Kind));
         foreach (var phase in new[] { "plan", "calibrate", "shards", "train", "validate", "promote" })
             Assert.True(result.GetProperty("PhaseSeconds").TryGetProperty(phase, out _), phase);
 

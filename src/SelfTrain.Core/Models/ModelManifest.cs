@@ -28,13 +28,17 @@ public sealed record ModelManifest
     /// <summary>Named evaluation results (e.g. "validationAccuracy"), filled by whoever measured them.</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>Whether <paramref name="version"/> can name a version: it becomes a blob-name segment.</summary>
+    public static bool IsValidVersion(string? version) =>
+        !string.IsNullOrWhiteSpace(version) && version.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_');
+
     /// <summary>Every problem with this manifest, in words; empty when it is usable.</summary>
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
         if (SchemaVersion != CurrentSchemaVersion)
             problems.Add($"schemaVersion {SchemaVersion} is not supported (expected {CurrentSchemaVersion})");
-        if (string.IsNullOrWhiteSpace(Version) || !Version.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_'))
+        if (!IsValidVersion(Version))
             problems.Add($"version '{Version}' must be non-empty and use only letters, digits, '-', '.' and '_'");
         if (Classes is null || Classes.Count < 2)
             problems.Add("classes must name at least two classes");

@@ -67,7 +67,7 @@ public sealed record ValidationRequest(string Candidate, string Champion, GatePo
 
 public sealed record ValidationResult(ModelEvaluation? Candidate, ModelEvaluation Champion, GateDecision Decision, IReadOnlyList<string> SmokeFailures);
 
-public sealed record PromotionRequest(string Candidate, string ExpectedChampion, string Reason);
+public sealed record PromotionRequest(string Candidate, string ExpectedChampion, string Reason, IReadOnlyDictionary<string, double>? Metrics = null);
 
 public sealed record PromotionResult(bool Promoted, string Champion, string? Reason);
 

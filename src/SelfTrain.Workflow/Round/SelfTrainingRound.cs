@@ -87,7 +87,8 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
         {
             context.SetCustomStatus(new RoundStatus(request.Round, "promote", 0, 1, candidate));
             promotion = await context.CallActivityAsync<PromotionResult>(nameof(PromoteCandidate), new PromotionRequest(candidate, plan.Teacher,
-                $"round {roundId}: accuracy {validation.Decision.AccuracyGain:+0.0000} (McNemar p = {validation.Decision.PValue:0.####})"), RoundRetry.Activity);
+                $"round {roundId}: accuracy {validation.Decision.AccuracyGain:+0.0000} (McNemar p = {validation.Decision.PValue:0.####})",
+                Steps.ChampionPromoter.Metrics(validation)), RoundRetry.Activity);
         }
         Phase("promote", 1, 1);
 

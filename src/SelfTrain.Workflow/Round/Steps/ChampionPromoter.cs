@@ -8,23 +8,36 @@ namespace SelfTrain.Workflow.Round.Steps;
 /// started from (an ETag-conditional write), so of two rounds racing only one can win; the old champion stays
 /// for rollback. Writes the round's report beside the candidate either way.
 /// </summary>
-public sealed class ChampionPromoter(StorageAccount storage, StorageLayout layout, ModelStore models)
+public sealed class ChampionPromoter(StorageAccount storage, StorageLayout layout, ModelStore models, ModelRegistry registry)
 {
     public const string ReportBlob = "round-report.json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>The validation figures the registry keeps with a promotion or rejection.</summary>
+    public static IReadOnlyDictionary<string, double>? Metrics(ValidationResult? validation) => validation?.Candidate is not { } candidate ? null
+        : new Dictionary<string, double>
+        {
+            ["validationAccuracy"] = candidate.Accuracy,
+            ["championValidationAccuracy"] = validation.Champion.Accuracy,
+            ["macroF1"] = candidate.MacroF1,
+            ["mcnemarP"] = validation.Decision.PValue,
+        };
 
     public async Task<PromotionResult> PromoteAsync(PromotionRequest request, CancellationToken cancellationToken = default)
     {
         var current = await models.GetChampionAsync(cancellationToken);
         if (current?.Pointer.Version != request.ExpectedChampion)
             return new PromotionResult(false, current?.Pointer.Version ?? "", $"the champion changed to {current?.Pointer.Version} during the round");
-        return await models.TrySetChampionAsync(request.Candidate, request.Reason, current, cancellationToken)
+        return await registry.PromoteAsync(request.Candidate, ChampionChangeKind.Promoted, request.Reason, current, request.Metrics, cancellationToken) is not null
             ? new PromotionResult(true, request.Candidate, null)
             : new PromotionResult(false, (await models.GetChampionAsync(cancellationToken))?.Pointer.Version ?? "", "another round promoted first");
     }
 
+    /// <summary>Writes the report beside the candidate; a candidate that was kept out is recorded in the registry's history.</summary>
     public async Task WriteReportAsync(RoundReportRequest request, CancellationToken cancellationToken = default)
     {
+        if (!request.Result.Promoted)
+            await registry.RecordRejectionAsync(request.Candidate, request.Result.Reasons, Metrics(request.Result.Validation), cancellationToken);
         var container = storage.Blobs.GetBlobContainerClient(layout.Models);
         await container.GetBlobClient($"{request.Candidate}/{ReportBlob}")
             .UploadAsync(BinaryData.FromObjectAsJson(request.Result, Json), overwrite: true, cancellationToken);

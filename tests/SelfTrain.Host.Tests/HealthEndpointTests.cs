@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using SelfTrain.Storage;
 using SelfTrain.Testing;
 
 namespace SelfTrain.Host.Tests;
@@ -30,7 +33,10 @@ public sealed class HealthEndpointTests
         const string nowhere = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
             "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
             "BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;QueueEndpoint=http://127.0.0.1:1/devstoreaccount1;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;";
-        await using var factory = HostWithStorage(nowhere);
+        // The host itself starts on Azurite (its durable backend needs storage to start); the account every handler
+        // and background service uses is the unreachable one.
+        await using var factory = HostWithStorage(AzuriteStorage.ConnectionString).WithWebHostBuilder(host =>
+            host.ConfigureTestServices(services => services.AddSingleton(StorageAccount.FromConnectionString(nowhere))));
         using var response = await factory.CreateClient().GetAsync("/api/health");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);

@@ -36,7 +36,7 @@ internal sealed class LocalDurableBackend(LocalDurableTaskOptions options, Sidec
             // The sidecar never creates the task hub (its queues, tables and lease records) itself.
             await _storage.CreateIfNotExistsAsync().WaitAsync(cancellationToken);
 
-            _service = new SidecarEventNormalizer(new DuplicateStartFilter(new WorkItemLockRenewal(_storage, loggerFactory.CreateLogger<WorkItemLockRenewal>())));
+            _service = new LifecycleGuard(new SidecarEventNormalizer(new DuplicateStartFilter(new WorkItemLockRenewal(_storage, loggerFactory.CreateLogger<WorkItemLockRenewal>()))));
             _sidecar = BuildSidecar(_service);
             await _sidecar.StartAsync(cancellationToken);
 

@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using SelfTrain.Api;
+using SelfTrain.Core.Evaluation;
+using SelfTrain.Workflow.Round;
+using SelfTrain.Workflow.Round.Steps;
+
+namespace SelfTrain.Functions;
+
+/// <summary>
+/// The self-training round on Durable Functions: thin wrappers around the same orchestrators and steps the local
+/// host's Durable Task worker runs. Function names are the task names the orchestrators call.
+/// </summary>
+public sealed class RoundFunctions(RoundsHandler rounds, TrainingResultRouter router, RoundPlanner planner, ThresholdCalibrator calibrator,
+    ShardBuilder shards, TrainingSubmitter submitter, CandidateValidator validator, ChampionPromoter promoter, PartitionRelabeler relabeler)
+{
+    [Function("StartRound")]
+    public Task<IResult> Start([HttpTrigger(AuthorizationLevel.Function, "post", Route = RoundsHandler.Route)] HttpRequest request,
+        [DurableClient] DurableTaskClient client) =>
+        rounds.StartAsync(request, client, id => Links(client.CreateHttpManagementPayload(id)));
+
+    [Function("GetRound")]
+    public Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = RoundsHandler.InstanceRoute)] HttpRequest request,
+        string id, [DurableClient] DurableTaskClient client) =>
+        rounds.GetAsync(request, id, client);
+
+    /// <summary>Results of the GPU training job reach their round as the TrainingCompleted event.</summary>
+    [Function("TrainingCompleted")]
+    public Task TrainingCompleted([QueueTrigger("training-results", Connection = "AzureWebJobsStorage")] string message,
+        [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        router.RouteAsync(client, message, context.CancellationToken);
+
+    [Function(nameof(SelfTrainingRound))]
+    public Task<RoundResult> Round([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new SelfTrainingRound().RunAsync(context, context.GetInput<RoundRequest>() ?? new RoundRequest());
+
+    [Function(nameof(BuildShardGroup))]
+    public Task<IReadOnlyList<ShardCounts>> ShardGroup([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new BuildShardGroup().RunAsync(context, context.GetInput<ShardGroupRequest>()!);
+
+    [Function(nameof(PlanRound))]
+    public Task<RoundPlan> Plan([ActivityTrigger] RoundRequest request) => planner.PlanAsync();
+
+    [Function(nameof(CalibrateThresholds))]
+    public Task<IReadOnlyList<ClassThreshold>> Calibrate([ActivityTrigger] CalibrationRequest request) => calibrator.CalibrateAsync(request);
+
+    [Function(nameof(BuildPoolShard))]
+    public Task<ShardCounts> PoolShard([ActivityTrigger] ShardRequest request) => shards.BuildPoolShardAsync(request);
+
+    [Function(nameof(BuildGoldShard))]
+    public Task<ShardCounts> GoldShard([ActivityTrigger] GoldShardRequest request) => shards.BuildGoldShardAsync(request);
+
+    [Function(nameof(SubmitTraining))]
+    public async Task<bool> Submit([ActivityTrigger] TrainingSubmission submission)
+    {
+        await submitter.SubmitAsync(submission);
+        return true;
+    }
+
+    [Function(nameof(ValidateCandidate))]
+    public Task<ValidationResult> Validate([ActivityTrigger] ValidationRequest request) => validator.ValidateAsync(request);
+
+    [Function(nameof(PromoteCandidate))]
+    public Task<PromotionResult> Promote([ActivityTrigger] PromotionRequest request) => promoter.PromoteAsync(request);
+
+    [Function(nameof(WriteRoundReport))]
+    public async Task<bool> Report([ActivityTrigger] RoundReportRequest request)
+    {
+        await promoter.WriteReportAsync(request);
+        return true;
+    }
+
+    [Function(nameof(RelabelPartition))]
+    public Task<int> Relabel([ActivityTrigger] RelabelRequest request) => relabeler.RelabelAsync(request);
+
+    /// <summary>The extension's payload (its links carry the system key the webhooks need).</summary>
+    private static ManagementPayload Links(HttpManagementPayload payload) =>
+        new(payload.Id ?? "", payload.StatusQueryGetUri ?? "", payload.SendEventPostUri ?? "", payload.TerminatePostUri ?? "",
+            payload.PurgeHistoryDeleteUri ?? "");
+}

@@ -1,4 +1,3 @@
-using Azure;
 using SelfTrain.Core.Labels;
 using SelfTrain.Inference;
 using SelfTrain.Serving;
@@ -21,18 +20,8 @@ public sealed class PartitionRelabeler(StorageAccount storage, StorageLayout lay
         foreach (var chunk in rows.Chunk(options.BatchSize))
         {
             var images = new byte[]?[chunk.Length];
-            await Parallel.ForEachAsync(Enumerable.Range(0, chunk.Length), cancellationToken, async (i, ct) =>
-            {
-                foreach (var name in chunk[i].BlobNames)
-                {
-                    try
-                    {
-                        images[i] = (await incoming.GetBlobClient(name).DownloadContentAsync(ct)).Value.Content.ToArray();
-                        return;
-                    }
-                    catch (RequestFailedException ex) when (ex.Status == 404) { }
-                }
-            });
+            await Parallel.ForEachAsync(Enumerable.Range(0, chunk.Length), cancellationToken,
+                async (i, ct) => images[i] = await incoming.DownloadFirstExistingAsync(chunk[i].BlobNames, ct));
             var present = Enumerable.Range(0, chunk.Length).Where(i => images[i] is not null).ToArray();
             var outcomes = ImageClassifier.Classify(champion, present.Select(i => images[i]!).ToArray(), options.Limits);
             var updated = present.Select((i, k) => outcomes[k].Prediction is { } p

@@ -1,5 +1,3 @@
-using Azure;
-using Azure.Storage.Blobs;
 using SelfTrain.Core.Labels;
 using SelfTrain.Core.Models;
 using SelfTrain.Core.Shards;
@@ -39,7 +37,7 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
             new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                var bytes = await DownloadAnyAsync(incoming, rows[i].BlobNames, ct);
+                var bytes = await incoming.DownloadFirstExistingAsync(rows[i].BlobNames, ct);
                 if (bytes is null) return; // every upload of it is gone
                 samples[i] = ShardSample.Soft(Pixels(bytes, input), rows[i].Prediction!.Probabilities);
             });
@@ -80,19 +78,6 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
         var pixels = new byte[input.Width * input.Height];
         ImagePreprocessor.WriteBytes(bitmap, input, pixels);
         return pixels;
-    }
-
-    private static async Task<byte[]?> DownloadAnyAsync(BlobContainerClient container, IReadOnlyList<string> names, CancellationToken cancellationToken)
-    {
-        foreach (var name in names)
-        {
-            try
-            {
-                return (await container.GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
-            }
-            catch (RequestFailedException ex) when (ex.Status == 404) { }
-        }
-        return null;
     }
 
     private async Task WriteAsync(string blob, ShardHeader header, IReadOnlyList<ShardSample> samples, CancellationToken cancellationToken)

@@ -9,11 +9,27 @@ namespace SelfTrain.Host.Tests;
 /// <summary>The local host in-process, on an isolated Azurite scope, polling fast so tests need not wait.</summary>
 internal sealed class HostFixture : IAsyncDisposable
 {
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
     private HostFixture(StorageTestScope scope, IReadOnlyDictionary<string, string> settings)
     {
         Scope = scope;
-        var layout = scope.Layout;
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        _settings = settings;
+        Factory = Start();
+    }
+
+    /// <summary>Stops the host and starts a new one on the same storage and task hub, as a restarted process would.</summary>
+    public async Task RestartAsync()
+    {
+        await Factory.DisposeAsync();
+        Factory = Start();
+    }
+
+    private WebApplicationFactory<Program> Start()
+    {
+        var layout = Scope.Layout;
+        var settings = _settings;
+        return new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseSetting("AzureWebJobsStorage", AzuriteStorage.ConnectionString);
             host.UseSetting("Storage:Prefix", layout.Prefix);
@@ -26,7 +42,7 @@ internal sealed class HostFixture : IAsyncDisposable
     }
 
     public StorageTestScope Scope { get; }
-    public WebApplicationFactory<Program> Factory { get; }
+    public WebApplicationFactory<Program> Factory { get; private set; }
     public ModelStore Models => Factory.Services.GetRequiredService<ModelStore>();
     public ModelRegistry Registry => Factory.Services.GetRequiredService<ModelRegistry>();
     public LabelStore Labels => Factory.Services.GetRequiredService<LabelStore>();

@@ -24,29 +24,7 @@ public sealed class RoundTests
     {
         await using var fixture = await HostFixture.CreateAsync();
         var client = fixture.Factory.CreateClient();
-        var train = FashionMnist.LoadTrain();
-        var classes = FashionMnist.ClassNames.ToArray();
-        byte[] Png(int i) => PngEncoder.EncodeGray(train.Image(i), 28, 28);
-
-        // Gold: train and validation splits. The champion: a nearest-centroid classifier from 500 other images that
-        // confuses two pairs of classes (T-shirt/Shirt and Pullover/Coat swapped) — the kind of systematic mistake a
-        // student must not copy. Calibration finds those classes imprecise, so their pseudo-labels stay out.
-        var gold = fixture.Factory.Services.GetRequiredService<GoldStore>();
-        await gold.SetClassesAsync(classes);
-        await Parallel.ForEachAsync(Enumerable.Range(0, GoldTrain + Validation), async (i, _) =>
-            await gold.UploadAsync(i < GoldTrain ? GoldSplit.Train : GoldSplit.Validation, train.Labels[i], $"{i:D5}.png", BinaryData.FromBytes(Png(i))));
-        int[] swapped = [6, 1, 4, 3, 2, 5, 0, 7, 8, 9];
-        var teacher = LinearTestModel.Centroids("champion-a", Enumerable.Range(50_000, 500).Select(i => train.Image(i).ToArray()).ToArray(),
-            Enumerable.Range(50_000, 500).Select(i => swapped[train.Labels[i]]).ToArray(), classes, 28, 28);
-        await fixture.Models.RegisterChampionAsync(teacher);
-        await fixture.WaitForChampionAsync(client, "champion-a");
-
-        // Production traffic, labelled by the watcher.
-        var incoming = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Incoming);
-        await incoming.CreateIfNotExistsAsync();
-        await Parallel.ForEachAsync(Enumerable.Range(10_000, Pool), async (i, _) =>
-            await incoming.GetBlobClient($"pool/{i}.png").UploadAsync(BinaryData.FromBytes(Png(i))));
-        await WaitAsync(async () => await fixture.Labels.ReadAllAsync().CountAsync() == Pool, TimeSpan.FromSeconds(60), "pool labelled");
+        await SeedAsync(fixture, client);
 
         using var trainer = new TrainerProcess(fixture.Scope.Layout.Prefix);
         using var started = await client.PostAsJsonAsync("/api/rounds", new
@@ -111,6 +89,105 @@ public sealed class RoundTests
 
         using var view = await client.GetAsync($"/api/rounds/{management.GetProperty("id").GetString()}");
         Assert.Equal("Completed", (await view.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
+    /// <summary>Gold splits, a champion that confuses two pairs of classes, and a pool labelled by the host's watcher.</summary>
+    private static async Task SeedAsync(HostFixture fixture, HttpClient client)
+    {
+        var train = FashionMnist.LoadTrain();
+        var classes = FashionMnist.ClassNames.ToArray();
+        byte[] Png(int i) => PngEncoder.EncodeGray(train.Image(i), 28, 28);
+
+        // Gold: train and validation splits. The champion: a nearest-centroid classifier from 500 other images that
+        // confuses two pairs of classes (T-shirt/Shirt and Pullover/Coat swapped) — the kind of systematic mistake a
+        // student must not copy. Calibration finds those classes imprecise, so their pseudo-labels stay out.
+        var gold = fixture.Factory.Services.GetRequiredService<GoldStore>();
+        await gold.SetClassesAsync(classes);
+        await Parallel.ForEachAsync(Enumerable.Range(0, GoldTrain + Validation), async (i, _) =>
+            await gold.UploadAsync(i < GoldTrain ? GoldSplit.Train : GoldSplit.Validation, train.Labels[i], $"{i:D5}.png", BinaryData.FromBytes(Png(i))));
+        int[] swapped = [6, 1, 4, 3, 2, 5, 0, 7, 8, 9];
+        var teacher = LinearTestModel.Centroids("champion-a", Enumerable.Range(50_000, 500).Select(i => train.Image(i).ToArray()).ToArray(),
+            Enumerable.Range(50_000, 500).Select(i => swapped[train.Labels[i]]).ToArray(), classes, 28, 28);
+        await fixture.Models.RegisterChampionAsync(teacher);
+        await fixture.WaitForChampionAsync(client, "champion-a");
+
+        // Production traffic, labelled by the watcher.
+        var incoming = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Incoming);
+        await incoming.CreateIfNotExistsAsync();
+        await Parallel.ForEachAsync(Enumerable.Range(10_000, Pool), async (i, _) =>
+            await incoming.GetBlobClient($"pool/{i}.png").UploadAsync(BinaryData.FromBytes(Png(i))));
+        await WaitAsync(async () => await fixture.Labels.ReadAllAsync().CountAsync() == Pool, TimeSpan.FromSeconds(60), "pool labelled");
+
+    }
+
+    [Fact]
+    public async Task A_round_survives_restarts_during_the_fan_out_and_while_waiting_for_training()
+    {
+        await using var fixture = await HostFixture.CreateAsync();
+        var client = fixture.Factory.CreateClient();
+        await SeedAsync(fixture, client);
+
+        using var started = await client.PostAsJsonAsync("/api/rounds", new
+        {
+            epochs = 15, batchSize = 64, targetPrecision = 0.8, trainingTimeout = "00:05:00", partitionsPerGroup = 1,
+            gate = new { alpha = 0.05, minimumGain = 0.005, maximumRecallDrop = 0.5 },
+        });
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        // Restart as soon as the shards are being built, and again while the round waits for the (not yet running) trainer.
+        Assert.Equal("shards", await WaitForPhaseAsync(fixture, id, "shards", "train"));
+        await fixture.RestartAsync();
+        Assert.Equal("train", await WaitForPhaseAsync(fixture, id, "train"));
+        await fixture.RestartAsync();
+
+        using var trainer = new TrainerProcess(fixture.Scope.Layout.Prefix);
+        JsonElement body = default;
+        await WaitAsync(async () =>
+        {
+            using var response = await fixture.Factory.CreateClient().GetAsync($"/runtime/webhooks/durabletask/instances/{id}");
+            body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted, $"{response.StatusCode}: {body}\n{trainer.Output}");
+            return response.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromMinutes(4), "round completed after restarts", () => $"{body}\n{trainer.Output}");
+
+        var result = body.GetProperty("output");
+        Assert.True(result.GetProperty("Promoted").GetBoolean(), result.ToString());
+        Assert.Equal(1, result.GetProperty("TrainingAttempts").GetInt32());
+        // No label lost: every pool image still has its one row. No shard sample twice: the pool shards together hold
+        // exactly the accepted images, each once.
+        Assert.Equal(Pool, await fixture.Labels.ReadAllAsync().CountAsync());
+        var accepted = result.GetProperty("Pool").GetProperty("Accepted").GetInt32();
+        var samples = await PoolShardSamplesAsync(fixture);
+        Assert.Equal(accepted, samples.Count);
+        Assert.Equal(samples.Count, samples.Select(Convert.ToHexString).Distinct().Count());
+    }
+
+    private static async Task<string> WaitForPhaseAsync(HostFixture fixture, string id, params string[] phases)
+    {
+        var phase = "";
+        await WaitAsync(async () =>
+        {
+            using var response = await fixture.Factory.CreateClient().GetAsync($"/api/rounds/{id}");
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            phase = body.TryGetProperty("customStatus", out var status) && status.ValueKind == JsonValueKind.Object
+                ? status.GetProperty("Phase").GetString() ?? "" : "";
+            return phases.Contains(phase);
+        }, TimeSpan.FromMinutes(2), $"phase {string.Join(" or ", phases)}");
+        return phase;
+    }
+
+    private static async Task<List<byte[]>> PoolShardSamplesAsync(HostFixture fixture)
+    {
+        var shards = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Shards);
+        var pixels = new List<byte[]>();
+        await foreach (var blob in shards.GetBlobsAsync())
+        {
+            if (!blob.Name.Contains("/pool-", StringComparison.Ordinal)) continue;
+            await using var stream = await shards.GetBlobClient(blob.Name).OpenReadAsync();
+            var (_, samples) = await SelfTrain.Core.Shards.ShardReader.ReadAllAsync(stream, blob.Name);
+            pixels.AddRange(samples.Select(s => s.Pixels));
+        }
+        return pixels;
     }
 
     [Fact]

@@ -27,8 +27,11 @@ public sealed partial class TrainingResultRouter(ILogger<TrainingResultRouter> l
             LogUnaddressed(result.JobId);
             return;
         }
-        var instance = await client.GetInstanceAsync(instanceId, cancellationToken);
-        if (instance is null || instance.IsCompleted)
+        var instance = await client.GetInstanceAsync(instanceId, cancellationToken)
+            // Not found yet is not the same as gone: a host that has just restarted may not see it yet. The caller
+            // leaves the message for another try (its delivery count bounds how many).
+            ?? throw new InvalidOperationException($"Round {instanceId} of training job {result.JobId} was not found.");
+        if (instance.IsCompleted)
         {
             LogNoWaiter(result.JobId, instanceId);
             return;
@@ -43,7 +46,7 @@ public sealed partial class TrainingResultRouter(ILogger<TrainingResultRouter> l
     [LoggerMessage(LogLevel.Warning, "Training result of job {JobId} names no round; dropped")]
     private partial void LogUnaddressed(string jobId);
 
-    [LoggerMessage(LogLevel.Warning, "Training result of job {JobId}: round {InstanceId} is not waiting any more; dropped")]
+    [LoggerMessage(LogLevel.Warning, "Training result of job {JobId}: round {InstanceId} has finished; dropped")]
     private partial void LogNoWaiter(string jobId, string instanceId);
 
     [LoggerMessage(LogLevel.Information, "Training result of job {JobId} ({Outcome}) delivered to round {InstanceId}")]

@@ -9,19 +9,8 @@ public static class ModelManifestJson
     public static string Serialize(ModelManifest manifest) => JsonSerializer.Serialize(manifest, ManifestJsonContext.Default.ModelManifest);
 
     /// <exception cref="InvalidDataException">Not JSON, not a manifest, or a manifest with problems.</exception>
-    public static ModelManifest Deserialize(string json, string source)
-    {
-        ModelManifest? manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize(json, ManifestJsonContext.Default.ModelManifest);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"{source} is not a valid model manifest: {ex.Message}", ex);
-        }
-        return (manifest ?? throw new InvalidDataException($"{source} is empty.")).EnsureValid();
-    }
+    public static ModelManifest Deserialize(string json, string source) =>
+        ValidatedJson.Read(json, source, ManifestJsonContext.Default.ModelManifest, "model manifest", manifest => manifest.EnsureValid());
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, UseStringEnumConverter = true,

@@ -162,12 +162,87 @@ public sealed class RoundTests
         Assert.Equal(samples.Count, samples.Select(Convert.ToHexString).Distinct().Count());
     }
 
-    private static async Task<string> WaitForPhaseAsync(HostFixture fixture, string id, params string[] phases)
+    [Fact]
+    public async Task A_round_survives_the_host_process_being_killed_during_the_fan_out_and_while_waiting_for_training()
+    {
+        await using var fixture = await HostFixture.CreateAsync();
+        await SeedAsync(fixture, fixture.Factory.CreateClient());
+        await fixture.Factory.DisposeAsync(); // from here on the host runs as a process that can be killed
+
+        var layout = fixture.Scope.Layout;
+        var host = new HostProcess(layout.Prefix, layout.LabelPartitions);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(host.Url) };
+            await WaitAsync(async () => (await TryGetAsync(http, "/api/health"))?.IsSuccessStatusCode == true, TimeSpan.FromSeconds(60), "host started");
+            using var started = await http.PostAsJsonAsync("/api/rounds", new
+            {
+                epochs = 15, batchSize = 64, targetPrecision = 0.8, trainingTimeout = "00:05:00", partitionsPerGroup = 1,
+                gate = new { alpha = 0.05, minimumGain = 0.005, maximumRecallDrop = 0.5 },
+            });
+            var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+            Assert.Equal("shards", await WaitForPhaseAsync(() => host.Url, id, "shards", "train"));
+            host.Kill();
+            host.Dispose();
+            host = new HostProcess(layout.Prefix, layout.LabelPartitions);
+            Assert.Equal("train", await WaitForPhaseAsync(() => host.Url, id, "train"));
+            host.Kill();
+            host.Dispose();
+            host = new HostProcess(layout.Prefix, layout.LabelPartitions);
+
+            using var trainer = new TrainerProcess(layout.Prefix);
+            JsonElement body = default;
+            await WaitAsync(async () =>
+            {
+                using var client = new HttpClient { BaseAddress = new Uri(host.Url) };
+                using var response = await TryGetAsync(client, $"/runtime/webhooks/durabletask/instances/{id}");
+                if (response is null) return false; // still starting
+                body = await response.Content.ReadFromJsonAsync<JsonElement>();
+                Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted, $"{response.StatusCode}: {body}\n{trainer.Output}");
+                return response.StatusCode == HttpStatusCode.OK;
+            }, TimeSpan.FromMinutes(3), "round completed after kills", () => $"{body}\n{trainer.Output}\n{host.Output}");
+
+            var result = body.GetProperty("output");
+            Assert.True(result.GetProperty("Promoted").GetBoolean(), result.ToString());
+            Assert.Equal(Pool, await new LabelStore(fixture.Scope.Account, layout).ReadAllAsync().CountAsync());
+            var samples = await PoolShardSamplesAsync(fixture);
+            Assert.Equal(result.GetProperty("Pool").GetProperty("Accepted").GetInt32(), samples.Count);
+            Assert.Equal(samples.Count, samples.Select(Convert.ToHexString).Distinct().Count());
+        }
+        finally
+        {
+            host.Dispose();
+        }
+    }
+
+    private static async Task<HttpResponseMessage?> TryGetAsync(HttpClient client, string path)
+    {
+        try
+        {
+            return await client.GetAsync(path);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static Task<string> WaitForPhaseAsync(HostFixture fixture, string id, params string[] phases) =>
+        WaitForPhaseAsync(fixture.Factory.CreateClient, id, phases);
+
+    /// <summary>Polls the round through a fresh client each time (the host may be restarting) until it reaches one of the phases.</summary>
+    private static Task<string> WaitForPhaseAsync(Func<string> url, string id, params string[] phases) =>
+        WaitForPhaseAsync(() => new HttpClient { BaseAddress = new Uri(url()) }, id, phases);
+
+    private static async Task<string> WaitForPhaseAsync(Func<HttpClient> clients, string id, params string[] phases)
     {
         var phase = "";
         await WaitAsync(async () =>
         {
-            using var response = await fixture.Factory.CreateClient().GetAsync($"/api/rounds/{id}");
+            using var client = clients();
+            using var response = await TryGetAsync(client, $"/api/rounds/{id}");
+            if (response is null || !response.IsSuccessStatusCode) return false;
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
             phase = body.TryGetProperty("customStatus", out var status) && status.ValueKind == JsonValueKind.Object
                 ? status.GetProperty("Phase").GetString() ?? "" : "";

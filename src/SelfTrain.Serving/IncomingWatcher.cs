@@ -98,7 +98,9 @@ public sealed partial class IncomingWatcher(StorageAccount storage, StorageLayou
     private async Task<int> LabelAndCheckpointAsync(List<(BlobItem Item, IncomingImage Image)> batch, CancellationToken cancellationToken)
     {
         var records = await labeler.LabelAsync(batch.Select(b => b.Image).ToArray(), cancellationToken);
-        await Parallel.ForEachAsync(batch.Zip(records), cancellationToken, async (pair, ct) =>
+        // One small request per blob: as many in flight as downloads, or marking would pace the labelling.
+        await Parallel.ForEachAsync(batch.Zip(records),
+            new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = cancellationToken }, async (pair, ct) =>
         {
             var ((item, image), record) = pair;
             if (record.Status != Core.Labels.LabelStatus.Labelled) return; // moved to quarantine: nothing left to mark

@@ -135,6 +135,16 @@ public sealed class LabelStore(StorageAccount storage, StorageLayout layout)
             yield return FromEntity(entity);
     }
 
+    /// <summary>How many images have a row, labelled or rejected; reads keys only.</summary>
+    public async Task<int> CountAsync(CancellationToken cancellationToken = default)
+    {
+        var table = await _table.Value;
+        var count = 0;
+        await foreach (var page in table.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: cancellationToken).AsPages())
+            count += page.Values.Count;
+        return count;
+    }
+
     private static List<string> ReadNames(TableEntity entity) =>
         JsonSerializer.Deserialize<List<string>>(entity.GetString("BlobNames") ?? "[]") ?? [];
 

@@ -93,6 +93,28 @@ public sealed class TrainingSetTests
     }
 
     [Fact]
+    public void A_class_no_pseudo_label_reached_is_filled_from_its_gold_images()
+    {
+        var hp = Hp with { ClassThresholds = [0.7, 0.7, 0.99] }; // the one class-2 pool image (0.95) is rejected
+        var set = TrainingSet.Build(Recipes.NoisyStudent, hp, Samples, 3, new Random(1));
+
+        var epoch = set.PoolEpoch(BalanceMode.Oversample, new Random(2));
+
+        var classTwo = epoch.Where(i => Samples[i].TopClass == 2).ToArray();
+        Assert.All(classTwo, i => Assert.Contains(i, set.Gold));
+        Assert.Equal(6, classTwo.Length); // raised to the largest class, as pool classes are
+        Assert.Equal(6, epoch.Count(i => Samples[i].TopClass == 0));
+    }
+
+    [Fact]
+    public void Without_balancing_the_pool_epoch_holds_pool_images_only()
+    {
+        var hp = Hp with { ClassThresholds = [0.7, 0.7, 0.99] };
+        var set = TrainingSet.Build(Recipes.NoisyStudent, hp, Samples, 3, new Random(1));
+        Assert.All(set.PoolEpoch(BalanceMode.None, new Random(2)), i => Assert.Contains(i, set.Pool));
+    }
+
+    [Fact]
     public void A_recipe_with_nothing_to_train_on_is_an_error()
     {
         var onlyPool = Samples.Skip(20).ToList();

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Text.Json;
+using SelfTrain.Demo;
+using SelfTrain.Storage;
+using Spectre.Console;
+
+// Progress and tables go to stderr, so stdout carries only the summary: one JSON line.
+var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+var gold = new Option<int>("--gold") { Description = "Fashion-MNIST training images with true labels in gold/train", DefaultValueFactory = _ => 2000 };
+var pool = new Option<string>("--pool") { Description = "production images to upload to incoming/, or 'all' for every remaining training image", DefaultValueFactory = _ => "20000" };
+var rounds = new Option<int>("--rounds") { Description = "self-training rounds (each promoted student teaches the next)", DefaultValueFactory = _ => 1 };
+var epochs = new Option<int>("--epochs") { Description = "training epochs of each student", DefaultValueFactory = _ => 8 };
+var precision = new Option<double>("--target-precision") { Description = "precision the accepted pseudo-labels must reach on gold/validation", DefaultValueFactory = _ => 0.95 };
+var seed = new Option<int>("--seed") { Description = "seed of the first round's training", DefaultValueFactory = _ => 1 };
+var host = new Option<string>("--host") { Description = "the running local host's base address", Required = true };
+var trainer = new Option<string>("--trainer") { Description = "the trainer executable", Required = true };
+var output = new Option<string>("--out") { Description = "the run's folder for the report, plots and logs", DefaultValueFactory = _ => Path.Combine("runs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss")) };
+var threads = new Option<int>("--threads") { Description = "CPU threads for training and scoring", DefaultValueFactory = _ => Environment.ProcessorCount };
+foreach (var option in new[] { gold, rounds, epochs, threads })
+    option.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError($"{result.IdentifierToken?.Value} must be at least 1."); });
+pool.Validators.Add(result =>
+{
+    var value = result.GetValueOrDefault<string>();
+    if (value != "all" && !(int.TryParse(value, out var n) && n > 0)) result.AddError("--pool must be a positive number or 'all'.");
+});
+host.Validators.Add(result =>
+{
+    if (!Uri.TryCreate(result.GetValueOrDefault<string>(), UriKind.Absolute, out _)) result.AddError("--host must be an absolute http(s) address.");
+});
+precision.Validators.Add(result => { if (result.GetValueOrDefault<double>() is <= 0 or > 1) result.AddError("--target-precision must be in (0, 1]."); });
+
+var command = new RootCommand("Runs the self-training loop end to end against a running SelfTrain host and trainer worker, and writes a report.")
+{
+    gold, pool, rounds, epochs, precision, seed, host, trainer, output, threads,
+};
+command.SetAction(async (parse, cancellationToken) =>
+{
+    var poolValue = parse.GetValue(pool)!;
+    var options = new DemoOptions
+    {
+        Gold = parse.GetValue(gold),
+        Pool = poolValue == "all" ? null : int.Parse(poolValue),
+        Rounds = parse.GetValue(rounds),
+        Epochs = parse.GetValue(epochs),
+        TargetPrecision = parse.GetValue(precision),
+        Seed = parse.GetValue(seed),
+        Host = new Uri(parse.GetValue(host)!),
+        Trainer = parse.GetValue(trainer)!,
+        Output = parse.GetValue(output)!,
+        Threads = parse.GetValue(threads),
+    };
+    try
+    {
+        var storage = StorageAccount.FromSetting(Environment.GetEnvironmentVariable);
+        var summary = await new DemoScenario(options, storage, console).RunAsync(cancellationToken);
+        Console.WriteLine(JsonSerializer.Serialize(summary, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        return 0;
+    }
+    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+    {
+        console.MarkupLine("[yellow]stopped[/]");
+        return 130;
+    }
+    catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TimeoutException or IOException or ArgumentException
+                                   or InvalidDataException or Azure.RequestFailedException)
+    {
+        console.MarkupLineInterpolated($"[red]demo failed:[/] {ex.Message}");
+        return 1;
+    }
+});
+return await command.Parse(args).InvokeAsync();

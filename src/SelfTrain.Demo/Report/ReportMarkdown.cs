@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+
+namespace SelfTrain.Demo.Report;
+
+/// <summary>Renders report.md from the report and the plot files written beside it.</summary>
+public static class ReportMarkdown
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private static readonly Dictionary<string, string> PlotTitles = new()
+    {
+        ["accuracy.png"] = "Accuracy",
+        ["per-class-recall.png"] = "Recall per class",
+        ["confusion-teacher.png"] = "Confusion matrix of A",
+        ["confusion-student.png"] = "Confusion matrix of B",
+        ["pseudo-labels.png"] = "Pseudo-labels",
+        ["reliability.png"] = "Calibration",
+        ["timings.png"] = "Timings",
+    };
+
+    public static string Render(DemoReport report, IReadOnlyList<string> plots)
+    {
+        var md = new StringBuilder();
+        var s = report.Settings;
+        md.AppendLine("# SelfTrain demo report").AppendLine();
+        md.AppendLine(Inv, $"Created {report.CreatedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC.").AppendLine();
+        md.AppendLine(Inv, $"Settings: gold {s.Gold} images, pool {s.Pool}, validation {s.Validation}, test {s.Test}; {s.Rounds} {Plural(s.Rounds, "round")}, {s.Epochs} {Plural(s.Epochs, "epoch")}, seed {s.Seed}, round `{s.RoundId}`.").AppendLine();
+
+        md.AppendLine("## Answer").AppendLine();
+        md.AppendLine(Answer(report)).AppendLine();
+        md.AppendLine(Inv, $"For reference, with the same trainer and budget: a student copying A's labels (naive) reached {Percent(report.Naive.Accuracy)}, one trained on the pool's true labels (oracle) {Percent(report.Oracle.Accuracy)}.").AppendLine();
+        md.AppendLine(report.Promoted ? "B was promoted." : "B was not promoted.");
+        if (report.GateReasons.Count > 0)
+        {
+            md.AppendLine().AppendLine("The gate's reasons:").AppendLine();
+            foreach (var reason in report.GateReasons)
+            {
+                md.AppendLine(Inv, $"- {reason}");
+            }
+        }
+
+        md.AppendLine().AppendLine("## Models on gold/test").AppendLine();
+        md.AppendLine("| Model | Version | Recipe | Accuracy (95% CI) | Macro-F1 | ECE | ONNX (MB) | Images/s |");
+        md.AppendLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (name, m) in new[] { ("A (teacher)", report.Teacher), ("B (student)", report.Student), ("naive copy", report.Naive), ("oracle (true labels)", report.Oracle) })
+        {
+            md.AppendLine(Inv, $"| {name} | {Cell(m.Version)} | {Cell(m.Recipe)} | {Percent(m.Accuracy)} ({Percent(m.AccuracyLow95)}–{Percent(m.AccuracyHigh95)}) | {m.MacroF1:0.000} | {m.ExpectedCalibrationError:0.000} | {m.OnnxBytes / 1e6:0.00} | {m.ImagesPerSecond:0} |");
+        }
+
+        if (report.PseudoLabels.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Per class").AppendLine();
+            md.AppendLine(Inv, $"Pseudo-labels of the last round, scored against the pool's true labels; target precision {Percent(report.TargetPrecision)}.").AppendLine();
+            md.AppendLine("| Class | Recall A | Recall B | Threshold | Estimated precision | Measured precision | Coverage | Accepted |");
+            md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            var classes = report.Classes.ToList();
+            foreach (var c in report.PseudoLabels)
+            {
+                int i = classes.IndexOf(c.Class);
+                md.AppendLine(Inv, $"| {Cell(c.Class)} | {Recall(report.Teacher, i)} | {Recall(report.Student, i)} | {c.Threshold:0.000} | {Percent(c.EstimatedPrecision)} | {Percent(c.Precision)} | {Percent(c.Coverage)} | {c.Accepted} of {c.Predicted} |");
+            }
+        }
+
+        var timings = report.Steps.Select(t => (t.Name, t.Seconds)).Concat(report.RoundPhases.Select(t => ($"round: {t.Name}", t.Seconds))).ToList();
+        if (timings.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Timings").AppendLine();
+            md.AppendLine("| Step | Seconds |");
+            md.AppendLine("| --- | ---: |");
+            foreach (var (name, seconds) in timings)
+            {
+                md.AppendLine(Inv, $"| {Cell(name)} | {seconds:0.0} |");
+            }
+        }
+
+        if (report.PredictCalls.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Predict calls").AppendLine();
+            md.AppendLine("| Image | True label | Predicted | Confidence | Model |");
+            md.AppendLine("| --- | --- | --- | ---: | --- |");
+            foreach (var p in report.PredictCalls)
+            {
+                md.AppendLine(Inv, $"| {Cell(p.Image)} | {Cell(p.TrueLabel)} | {Cell(p.Label)} | {p.Confidence:0.000} | {Cell(p.Model)} |");
+            }
+        }
+
+        if (plots.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Plots");
+            foreach (var plot in plots)
+            {
+                md.AppendLine().AppendLine(Inv, $"### {PlotTitles.GetValueOrDefault(plot, Path.GetFileNameWithoutExtension(plot))}").AppendLine();
+                md.AppendLine(Inv, $"![{Path.GetFileNameWithoutExtension(plot)}]({plot})");
+            }
+        }
+
+        return md.ToString();
+    }
+
+    private static string Answer(DemoReport report)
+    {
+        double a = report.Teacher.Accuracy;
+        double b = report.Student.Accuracy;
+        var test = report.StudentVersusTeacher;
+        string verdict = (b > a, test.PValue < 0.05) switch
+        {
+            (true, true) => "Yes, B beat A",
+            (true, false) => "B scored higher than A, but not significantly",
+            _ => "No, B did not beat A",
+        };
+        return string.Create(Inv, $"**{verdict}.** Accuracy on gold/test: A {Percent(a)}, B {Percent(b)} ({(b - a) * 100:+0.0;-0.0;0.0} points). McNemar's exact test: p = {PValue(test.PValue)} ({test.FirstOnly} images only A got right, {test.SecondOnly} only B).");
+    }
+
+    private static string Recall(ModelScore model, int index) =>
+        index >= 0 && index < model.Recall.Count ? Percent(model.Recall[index]) : "–";
+
+    private static string Percent(double value) => (value * 100).ToString("0.0", Inv) + "%";
+
+    private static string PValue(double p) => p >= 0.001 ? p.ToString("0.000", Inv) : p.ToString("0.0e-0", Inv);
+
+    private static string Plural(int count, string word) => count == 1 ? word : word + "s";
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
+}

@@ -1,0 +1,73 @@
+using SelfTrain.Core;
+using SelfTrain.Core.Data;
+using SelfTrain.Core.Labels;
+using SelfTrain.Storage;
+using Spectre.Console;
+
+namespace SelfTrain.Demo.Scenario;
+
+/// <summary>
+/// Production traffic: the pool images go to <c>incoming/</c> as PNG blobs, where the serving path (the blob trigger,
+/// or the local host's watcher) labels them with the champion. Labels are keyed by content, so images that are byte
+/// for byte the same share one row.
+/// </summary>
+public sealed class PoolUploader(StorageAccount storage, StorageLayout layout, LabelStore labels)
+{
+    /// <summary>How long labelling may go without a new row before the demo gives up.</summary>
+    public static readonly TimeSpan StallTimeout = TimeSpan.FromMinutes(3);
+
+    public static string BlobName(int index) => $"pool-{index:D5}.png";
+
+    /// <summary>Uploads the pool and waits until every distinct image has its row; returns each image's content address.</summary>
+    public async Task<ContentAddress[]> UploadAndWaitForLabelsAsync(LabelledImages pool, ProgressTask uploaded, ProgressTask labelled,
+        CancellationToken cancellationToken)
+    {
+        var incoming = storage.Blobs.GetBlobContainerClient(layout.Incoming);
+        await incoming.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var contents = new ContentAddress[pool.Count];
+        uploaded.MaxValue = labelled.MaxValue = pool.Count;
+
+        using var uploading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var upload = Uploads.ForEachAsync(pool.Count, uploaded, uploading.Token, async (i, ct) =>
+        {
+            var png = GoldSeeder.Png(pool, i);
+            contents[i] = ContentAddress.Of(png);
+            await incoming.GetBlobClient(BlobName(i)).UploadAsync(new BinaryData(png), overwrite: true, ct);
+        });
+        try
+        {
+            var (expected, distinctKnown) = (pool.Count, false);
+            var (count, lastChange) = (0, DateTime.UtcNow);
+            while (!upload.IsCompleted || count < expected)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                if (upload.IsCompletedSuccessfully && !distinctKnown)
+                {
+                    expected = contents.Distinct().Count();
+                    labelled.MaxValue = expected;
+                    distinctKnown = true;
+                }
+                if (upload.IsFaulted) await upload;
+                var now = await labels.CountAsync(cancellationToken);
+                if (now != count) (count, lastChange) = (now, DateTime.UtcNow);
+                else if (DateTime.UtcNow - lastChange > StallTimeout)
+                    throw new TimeoutException($"Labelling stalled at {count} of {expected} images for {StallTimeout.TotalMinutes:0} minutes; see the host's log.");
+                labelled.Value = count;
+            }
+            return contents;
+        }
+        finally
+        {
+            await uploading.CancelAsync();
+            await upload.ContinueWith(_ => { }, TaskScheduler.Default); // observed above when it mattered
+        }
+    }
+
+    /// <summary>Every label row, by content: the teacher's probabilities for each pool image.</summary>
+    public async Task<IReadOnlyDictionary<ContentAddress, LabelRecord>> ReadLabelsAsync(CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<ContentAddress, LabelRecord>();
+        await foreach (var row in labels.ReadAllAsync(cancellationToken)) rows[row.Content] = row;
+        return rows;
+    }
+}

@@ -1,0 +1,83 @@
+using SelfTrain.Core;
+using SelfTrain.Core.Data;
+using SelfTrain.Core.Labels;
+using SelfTrain.Core.Shards;
+using SelfTrain.Core.Training;
+using SelfTrain.Storage;
+using SelfTrain.Workflow.Round.Steps;
+
+namespace SelfTrain.Demo.Scenario;
+
+/// <summary>
+/// The report's two references, trained by the same trainer with the round's job settings (architecture, epochs,
+/// batch size, seed): <c>naive</c> copies the teacher's argmax label of every pool image (what plain copying gets),
+/// and the oracle learns the pool's true labels with the gold ones (what a person labelling everything would get).
+/// Each distinct image counts once, as in the round's shards.
+/// </summary>
+public sealed class ReferenceStudents(StorageAccount storage, StorageLayout layout, TrainerCli trainer)
+{
+    public sealed record Trained(string NaiveDirectory, string OracleDirectory);
+
+    public async Task<Trained> TrainAsync(string roundId, FashionMnistSplits splits, ContentAddress[] poolContents,
+        IReadOnlyDictionary<ContentAddress, LabelRecord> teacherLabels, string teacher, string workDirectory, int threads,
+        CancellationToken cancellationToken)
+    {
+        var roundJob = await RoundJobAsync(roundId, cancellationToken);
+        var shards = Directory.CreateDirectory(Path.Combine(workDirectory, "shards")).FullName;
+        var models = Directory.CreateDirectory(Path.Combine(workDirectory, "models")).FullName;
+        var distinct = Enumerable.Range(0, poolContents.Length).DistinctBy(i => poolContents[i]).ToArray();
+        var copied = distinct.Where(i => teacherLabels.TryGetValue(poolContents[i], out var row)
+            && row.Status == LabelStatus.Labelled && row.ModelVersion == teacher).ToArray();
+
+        await WriteShardAsync(Path.Combine(shards, "gold.shard"), ShardLabelKind.Hard, splits.GoldTrain, [.. Enumerable.Range(0, splits.GoldTrain.Count)],
+            i => ShardSample.Hard(splits.GoldTrain.Image(i).ToArray(), splits.GoldTrain.Labels[i]), cancellationToken);
+        await WriteShardAsync(Path.Combine(shards, "naive-pool.shard"), ShardLabelKind.Soft, splits.Pool, copied,
+            i => ShardSample.Soft(splits.Pool.Image(i).ToArray(), [.. teacherLabels[poolContents[i]].Prediction!.Probabilities]), cancellationToken);
+        await WriteShardAsync(Path.Combine(shards, "oracle-pool.shard"), ShardLabelKind.Hard, splits.Pool, distinct,
+            i => ShardSample.Hard(splits.Pool.Image(i).ToArray(), splits.Pool.Labels[i]), cancellationToken); // true labels count as gold
+
+        var naive = Job(roundJob, roundId, Recipes.Naive, "naive-pool.shard");
+        var oracle = Job(roundJob, roundId, Recipes.Supervised, "oracle-pool.shard");
+        // Two jobs side by side, a core each, rather than one after the other with two: the small student scales poorly.
+        var perJob = Math.Max(1, threads / 2);
+        await Task.WhenAll(
+            TrainAsync(naive, shards, models, perJob, cancellationToken),
+            TrainAsync(oracle, shards, models, perJob, cancellationToken));
+        return new Trained(Path.Combine(models, naive.OutputVersion!), Path.Combine(models, oracle.OutputVersion!));
+    }
+
+    private async Task<TrainingJob> RoundJobAsync(string roundId, CancellationToken cancellationToken)
+    {
+        var blob = TrainingSubmitter.JobBlob(roundId, 1);
+        var json = await storage.Blobs.GetBlobContainerClient(layout.Runs).GetBlobClient(blob).DownloadContentAsync(cancellationToken);
+        return TrainingJobJson.Deserialize(json.Value.Content.ToString(), $"{layout.Runs}/{blob}");
+    }
+
+    private static TrainingJob Job(TrainingJob round, string roundId, string recipe, string poolShard) => round with
+    {
+        JobId = $"{roundId}-{recipe}",
+        OutputVersion = $"{roundId}-{recipe}",
+        Recipe = recipe,
+        Shards = ["gold.shard", poolShard],
+        Teacher = recipe == Recipes.Supervised ? null : round.Teacher,
+        Hyperparameters = round.Hyperparameters with { ClassThresholds = null },
+    };
+
+    private async Task TrainAsync(TrainingJob job, string shards, string models, int threads, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(shards, $"{job.JobId}.json");
+        await File.WriteAllTextAsync(path, TrainingJobJson.Serialize(job), cancellationToken);
+        await trainer.RunAsync(job.Recipe, ["train", "--job", path, "--shards", shards, "--out", models, "--device", "cpu", "--threads", $"{threads}"],
+            cancellationToken);
+    }
+
+    private static async Task WriteShardAsync(string path, ShardLabelKind kind, LabelledImages images, IReadOnlyList<int> indices,
+        Func<int, ShardSample> sample, CancellationToken cancellationToken)
+    {
+        await using var file = File.Create(path);
+        var header = new ShardHeader(indices.Count, images.Channels, images.Height, images.Width, FashionMnist.ClassNames.Count, kind);
+        var writer = await ShardWriter.CreateAsync(file, header, Path.GetFileName(path), cancellationToken);
+        foreach (var i in indices) await writer.WriteAsync(sample(i), cancellationToken);
+        await writer.CompleteAsync(cancellationToken);
+    }
+}

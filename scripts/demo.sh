@@ -49,8 +49,17 @@ Serving__ChampionPollInterval=00:00:01 dotnet "$host_dll" --urls "http://127.0.0
 host_pid=$!
 wait_for_port "$port" 120 || { tail -20 "$run_dir/host.log" >&2; die "the host did not start"; }
 
+# The worker is restarted if it dies, as the Container Apps job is: a job it held is delivered again.
 log "starting a trainer worker (log: $run_dir/trainer-worker.log)"
-"$trainer" work --device cpu >"$run_dir/trainer-worker.log" 2>&1 &
+(
+  trap 'kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' TERM
+  while :; do
+    "$trainer" work --device cpu & child=$!
+    wait "$child" && break
+    echo "trainer worker exited with $?; restarting" >&2
+    sleep 1
+  done
+) >"$run_dir/trainer-worker.log" 2>&1 &
 worker_pid=$!
 
 dotnet "$demo_dll" --host "http://127.0.0.1:$port" --trainer "$trainer" --out "$run_dir" "$@"

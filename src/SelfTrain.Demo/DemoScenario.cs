@@ -77,7 +77,10 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
         });
         var student = result.Champion != teacher ? result.Champion
             : result.Candidate ?? throw new InvalidOperationException($"The last round produced no candidate: {string.Join("; ", result.Reasons)}");
-        console.MarkupLine($"{(result.Promoted ? "[green]promoted[/]" : "[yellow]not promoted[/]")} {Markup.Escape($"{student}: {string.Join("; ", result.Reasons)}")}");
+        var decision = result.Validation?.Decision;
+        var verdict = decision is null ? string.Join("; ", result.Reasons)
+            : $"{decision.AccuracyGain * 100:+0.00;-0.00} points on gold/validation, McNemar p = {decision.PValue:0.###e+0}{(decision.Reasons.Count > 0 ? "; " + string.Join("; ", decision.Reasons) : "")}";
+        console.MarkupLine($"{(result.Promoted ? "[green]promoted[/]" : "[yellow]not promoted[/]")} {Markup.Escape($"{student}: {verdict}")}");
 
         var predictions = await StepAsync("predictions", async _ => await PredictAsync(api, splits.Test, cancellationToken));
 

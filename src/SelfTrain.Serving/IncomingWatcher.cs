@@ -26,6 +26,7 @@ public sealed partial class IncomingWatcher(StorageAccount storage, StorageLayou
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Incoming.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+        var wait = options.IncomingPollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
             var labelled = 0;
@@ -41,8 +42,13 @@ public sealed partial class IncomingWatcher(StorageAccount storage, StorageLayou
             {
                 LogStorageFailed(ex);
             }
-            if (labelled == 0)
-                await Task.Delay(options.IncomingPollInterval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (labelled > 0)
+            {
+                wait = options.IncomingPollInterval;
+                continue;
+            }
+            await Task.Delay(wait, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, Math.Max(options.IncomingIdlePollInterval.Ticks, options.IncomingPollInterval.Ticks)));
         }
     }
 

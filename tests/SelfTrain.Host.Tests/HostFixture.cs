@@ -36,6 +36,7 @@ internal sealed class HostFixture : IAsyncDisposable
             host.UseSetting("Storage:LabelPartitions", layout.LabelPartitions.ToString());
             host.UseSetting("Serving:ChampionPollInterval", "00:00:00.200");
             host.UseSetting("Serving:IncomingPollInterval", "00:00:00.200");
+            host.UseSetting("Serving:IncomingIdlePollInterval", "00:00:00.200");
             host.UseSetting("Inference:IntraOpThreads", "1");
             foreach (var (key, value) in settings) host.UseSetting(key, value);
         });

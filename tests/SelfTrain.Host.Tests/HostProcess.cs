@@ -27,6 +27,8 @@ internal sealed class HostProcess : IDisposable
         start.Environment["Storage__Prefix"] = storagePrefix;
         start.Environment["Storage__LabelPartitions"] = labelPartitions.ToString();
         start.Environment["Serving__ChampionPollInterval"] = "00:00:00.200";
+        start.Environment["Serving__IncomingPollInterval"] = "00:00:00.200";
+        start.Environment["Serving__IncomingIdlePollInterval"] = "00:00:00.200";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.Add(e.Data); };

@@ -44,7 +44,7 @@ internal sealed class ServingFixture : IAsyncDisposable
     }
 
     public IncomingWatcher Watcher() =>
-        new(Scope.Account, Layout, Labeler, Options with { IncomingPollInterval = TimeSpan.FromMilliseconds(100) }, TimeProvider.System,
+        new(Scope.Account, Layout, Labeler, Options with { IncomingPollInterval = TimeSpan.FromMilliseconds(100), IncomingIdlePollInterval = TimeSpan.FromMilliseconds(100) }, TimeProvider.System,
             NullLogger<IncomingWatcher>.Instance);
 
     public async Task UploadAsync(string name, byte[] bytes) =>

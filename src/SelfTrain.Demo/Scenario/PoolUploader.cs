@@ -16,6 +16,9 @@ public sealed class PoolUploader(StorageAccount storage, StorageLayout layout, L
     /// <summary>How long labelling may go without a new row before the demo gives up.</summary>
     public static readonly TimeSpan StallTimeout = TimeSpan.FromMinutes(3);
 
+    /// <summary>Counting rows reads every key, work for the same storage that labelling needs: not too often.</summary>
+    private static readonly TimeSpan CountInterval = TimeSpan.FromSeconds(5);
+
     public static string BlobName(int index) => $"pool-{index:D5}.png";
 
     /// <summary>Uploads the pool and waits until every distinct image has its row; returns each image's content address.</summary>
@@ -40,7 +43,7 @@ public sealed class PoolUploader(StorageAccount storage, StorageLayout layout, L
             var (count, lastChange) = (0, DateTime.UtcNow);
             while (!upload.IsCompleted || count < expected)
             {
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                await Task.Delay(CountInterval, cancellationToken);
                 if (upload.IsCompletedSuccessfully && !distinctKnown)
                 {
                     expected = contents.Distinct().Count();

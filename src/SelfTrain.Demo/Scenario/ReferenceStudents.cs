@@ -1,3 +1,5 @@
+using Polly;
+using Polly.Retry;
 using SelfTrain.Core;
 using SelfTrain.Core.Data;
 using SelfTrain.Core.Labels;
@@ -16,6 +18,19 @@ namespace SelfTrain.Demo.Scenario;
 /// </summary>
 public sealed class ReferenceStudents(StorageAccount storage, StorageLayout layout, TrainerCli trainer)
 {
+    /// <summary>
+    /// A crashed trainer is run once more: libtorch has aborted natively now and then (a BatchNorm step, once in
+    /// thousands), and the same job then completed. A trainer that refused its job is not retried.
+    /// </summary>
+    private static readonly ResiliencePipeline CrashRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<TrainerFailedException>(e => e.Crashed),
+            MaxRetryAttempts = 1,
+            Delay = TimeSpan.Zero,
+        })
+        .Build();
+
     public sealed record Trained(string NaiveDirectory, string OracleDirectory);
 
     public async Task<Trained> TrainAsync(string roundId, FashionMnistSplits splits, ContentAddress[] poolContents,
@@ -67,8 +82,8 @@ public sealed class ReferenceStudents(StorageAccount storage, StorageLayout layo
     {
         var path = Path.Combine(shards, $"{job.JobId}.json");
         await File.WriteAllTextAsync(path, TrainingJobJson.Serialize(job), cancellationToken);
-        await trainer.RunAsync(job.Recipe, ["train", "--job", path, "--shards", shards, "--out", models, "--device", "cpu", "--threads", $"{threads}"],
-            cancellationToken);
+        await CrashRetry.ExecuteAsync(async ct => await trainer.RunAsync(job.Recipe,
+            ["train", "--job", path, "--shards", shards, "--out", models, "--device", "cpu", "--threads", $"{threads}"], ct), cancellationToken);
     }
 
     private static async Task WriteShardAsync(string path, ShardLabelKind kind, LabelledImages images, IReadOnlyList<int> indices,

@@ -36,7 +36,15 @@ public sealed class TrainerCli(string executable, string logDirectory)
         if (exitCode != 0)
         {
             var tail = string.Join('\n', File.ReadLines(logPath).TakeLast(15));
-            throw new InvalidOperationException($"The trainer's {arguments[0]} command failed (exit code {exitCode}); {logPath} ends with:\n{tail}");
+            throw new TrainerFailedException(exitCode, $"The trainer's {arguments[0]} command failed (exit code {exitCode}); {logPath} ends with:\n{tail}");
         }
     }
+}
+
+public sealed class TrainerFailedException(int exitCode, string message) : InvalidOperationException(message)
+{
+    public int ExitCode { get; } = exitCode;
+
+    /// <summary>Killed by a signal (128 + n), as a native abort in libtorch is, rather than refusing its input (1).</summary>
+    public bool Crashed => ExitCode > 128;
 }

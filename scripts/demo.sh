@@ -32,9 +32,10 @@ cleanup() { stop_process "$worker_pid"; stop_process "$host_pid"; stop_azurite; 
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log "building ($configuration)"
+log "building ($configuration; log: $run_dir/build.log)"
 for project in src/SelfTrain.Host src/SelfTrain.Trainer src/SelfTrain.Demo; do
-  dotnet build "$project" -c "$configuration" -m:1 -nologo -v:q -clp:ErrorsOnly\;NoSummary >&2
+  dotnet build "$project" -c "$configuration" -m:1 -nologo >>"$run_dir/build.log" 2>&1 ||
+    { tail -30 "$run_dir/build.log" >&2; die "building $project failed"; }
 done
 host_dll=src/SelfTrain.Host/bin/$configuration/net10.0/SelfTrain.Host.dll
 trainer=src/SelfTrain.Trainer/bin/$configuration/net10.0/linux-x64/SelfTrain.Trainer

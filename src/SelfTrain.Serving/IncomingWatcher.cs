@@ -30,6 +30,7 @@ public sealed partial class IncomingWatcher(StorageAccount storage, StorageLayou
         while (!stoppingToken.IsCancellationRequested)
         {
             var labelled = 0;
+            var started = clock.GetTimestamp();
             try
             {
                 labelled = await RunOnceAsync(stoppingToken);
@@ -47,10 +48,15 @@ public sealed partial class IncomingWatcher(StorageAccount storage, StorageLayou
                 wait = options.IncomingPollInterval;
                 continue;
             }
-            await Task.Delay(wait, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, Math.Max(options.IncomingIdlePollInterval.Ticks, options.IncomingPollInterval.Ticks)));
+            // Idle: back off, and never list for more than a tenth of the time, however large the container grows.
+            var listing = clock.GetElapsedTime(started);
+            await Task.Delay(Max(wait, listing * 9), clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            wait = Min(wait * 2, Max(options.IncomingIdlePollInterval, options.IncomingPollInterval));
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>One pass over <c>incoming/</c>: labels every blob without a checkpoint. Returns how many it handled.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)

@@ -14,8 +14,9 @@ public sealed record ServingOptions
     public TimeSpan IncomingPollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// The longest wait between listings: each empty pass doubles the wait up to this. Listing a large container is
-    /// the watcher's main cost (on two cores, listing 20,000 blobs every 2 s halved training speed beside it).
+    /// The longest wait between listings: each empty pass doubles the wait up to this, or to nine times the last
+    /// listing's duration when that is longer. Listing a large container is the watcher's main cost (on two cores,
+    /// listing 20,000 blobs every 2 s halved training speed beside it).
     /// </summary>
     public TimeSpan IncomingIdlePollInterval { get; init; } = TimeSpan.FromSeconds(30);
 

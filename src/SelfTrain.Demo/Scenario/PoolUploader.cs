@@ -16,8 +16,11 @@ public sealed class PoolUploader(StorageAccount storage, StorageLayout layout, L
     /// <summary>How long labelling may go without a new row before the demo gives up.</summary>
     public static readonly TimeSpan StallTimeout = TimeSpan.FromMinutes(3);
 
-    /// <summary>Counting rows reads every key, work for the same storage that labelling needs: not too often.</summary>
-    private static readonly TimeSpan CountInterval = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Counting rows reads every key, work for the same storage that labelling needs, and Azurite's table queries
+    /// get slower with the table: every 5 s for a small pool, every 30 s for 60,000 images.
+    /// </summary>
+    private static TimeSpan CountInterval(int images) => TimeSpan.FromSeconds(Math.Clamp(images / 2000, 5, 30));
 
     public static string BlobName(int index) => $"pool-{index:D5}.png";
 
@@ -43,7 +46,7 @@ public sealed class PoolUploader(StorageAccount storage, StorageLayout layout, L
             var (count, lastChange) = (0, DateTime.UtcNow);
             while (!upload.IsCompleted || count < expected)
             {
-                await Task.Delay(CountInterval, cancellationToken);
+                await Task.Delay(CountInterval(pool.Count), cancellationToken);
                 if (upload.IsCompletedSuccessfully && !distinctKnown)
                 {
                     expected = contents.Distinct().Count();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SelfTrain.Core;
 using SelfTrain.Core.Data;
 using SelfTrain.Core.Evaluation;
+using SelfTrain.Core.Labels;
 using SelfTrain.Demo.Report;
 using SelfTrain.Demo.Scenario;
 using SelfTrain.Inference;
@@ -129,7 +130,7 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
 
             var truth = new Dictionary<ContentAddress, int>();
             for (var i = 0; i < poolContents.Length; i++) truth.TryAdd(poolContents[i], splits.Pool.Labels[i]);
-            var rows = new List<SelfTrain.Core.Labels.LabelRecord>();
+            var rows = new List<LabelRecord>();
             await foreach (var row in labels.ReadAllAsync(cancellationToken)) rows.Add(row);
 
             return new DemoReport

@@ -31,6 +31,9 @@ public sealed class DuplicateStartTests(ITestOutputHelper output)
                 new RoundInput(container, Shards: 2, ApprovalTimeoutSeconds: 300));
             await faults.ControlQueueDeleteHeld.WaitAsync(Patience);
             await first.KillAsync();
+            // The start message is visible again only after its visibility timeout; the activities' results already
+            // are. Locking sooner can hand over a work item without the start message.
+            await Task.Delay(options.ControlQueueVisibilityTimeout + TimeSpan.FromSeconds(1));
 
             // What the sidecar's dispatcher would be handed: the saved history and the start message again.
             var storage = new AzureStorageOrchestrationService(options.ToSettings());

@@ -95,7 +95,10 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
         var report = await StepAsync("report", async progress =>
         {
             progress.AddTask("scoring A, B, naive and oracle on gold/test").IsIndeterminate();
-            return await BuildReportAsync(splits, teacher, student, references, result, poolContents, labels, models, predictions, roundId, cancellationToken);
+            // The last round's thresholds apply to its teacher's labels: model A's, read above, unless rounds relabelled the pool.
+            var lastTeacherLabels = result.Teacher == teacher ? teacherLabels : await pool.ReadLabelsAsync(cancellationToken);
+            return await BuildReportAsync(splits, teacher, student, references, result, poolContents, lastTeacherLabels.Values, models, predictions, roundId,
+                cancellationToken);
         });
         var markdown = await ReportWriter.WriteAsync(report, runDirectory, cancellationToken);
         Directory.Delete(work, recursive: true); // shards and model A's 64 MB; the report has what they showed
@@ -106,7 +109,7 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
     }
 
     private async Task<DemoReport> BuildReportAsync(FashionMnistSplits splits, string teacher, string student, ReferenceStudents.Trained references,
-        RoundResult result, ContentAddress[] poolContents, LabelStore labels, ModelStore models, IReadOnlyList<PredictCall> predictions, string roundId,
+        RoundResult result, ContentAddress[] poolContents, IEnumerable<LabelRecord> lastTeacherLabels, ModelStore models, IReadOnlyList<PredictCall> predictions, string roundId,
         CancellationToken cancellationToken)
     {
         var inference = new InferenceOptions();
@@ -130,8 +133,6 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
 
             var truth = new Dictionary<ContentAddress, int>();
             for (var i = 0; i < poolContents.Length; i++) truth.TryAdd(poolContents[i], splits.Pool.Labels[i]);
-            var rows = new List<LabelRecord>();
-            await foreach (var row in labels.ReadAllAsync(cancellationToken)) rows.Add(row);
 
             return new DemoReport
             {
@@ -147,7 +148,7 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
                 GateReasons = result.Reasons,
                 StudentVersusTeacher = new PairedTest(aOnly, bOnly, p),
                 TargetPrecision = options.TargetPrecision,
-                PseudoLabels = PseudoLabelAudit.Of(result.Thresholds, result.Teacher, rows, truth, FashionMnist.ClassNames),
+                PseudoLabels = PseudoLabelAudit.Of(result.Thresholds, result.Teacher, lastTeacherLabels, truth, FashionMnist.ClassNames),
                 Steps = [.. _steps],
                 RoundPhases = [.. result.PhaseSeconds.Select(p => new PhaseTime(p.Key, p.Value))],
                 PredictCalls = predictions,

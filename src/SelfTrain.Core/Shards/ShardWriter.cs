@@ -45,6 +45,15 @@ public sealed class ShardWriter
         return writer;
     }
 
+    /// <summary>Writes a whole shard: the header, every sample and the checksum.</summary>
+    public static async Task WriteAllAsync(Stream stream, ShardHeader header, string shardName, IEnumerable<ShardSample> samples,
+        CancellationToken cancellationToken = default)
+    {
+        var writer = await CreateAsync(stream, header, shardName, cancellationToken).ConfigureAwait(false);
+        foreach (var sample in samples) await writer.WriteAsync(sample, cancellationToken).ConfigureAwait(false);
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task WriteAsync(ShardSample sample, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sample);

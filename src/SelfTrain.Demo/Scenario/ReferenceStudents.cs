@@ -91,8 +91,6 @@ public sealed class ReferenceStudents(StorageAccount storage, StorageLayout layo
     {
         await using var file = File.Create(path);
         var header = new ShardHeader(indices.Count, images.Channels, images.Height, images.Width, FashionMnist.ClassNames.Count, kind);
-        var writer = await ShardWriter.CreateAsync(file, header, Path.GetFileName(path), cancellationToken);
-        foreach (var i in indices) await writer.WriteAsync(sample(i), cancellationToken);
-        await writer.CompleteAsync(cancellationToken);
+        await ShardWriter.WriteAllAsync(file, header, Path.GetFileName(path), indices.Select(sample), cancellationToken);
     }
 }

@@ -122,8 +122,7 @@ public static class ExperimentPrepareCommand
     private static async Task WriteShardAsync(string path, ShardLabelKind kind, LabelledImages images, Func<int, ShardSample> sample)
     {
         await using var file = File.Create(path);
-        var writer = await ShardWriter.CreateAsync(file, new ShardHeader(images.Count, images.Channels, images.Height, images.Width, 10, kind), Path.GetFileName(path));
-        for (var i = 0; i < images.Count; i++) await writer.WriteAsync(sample(i));
-        await writer.CompleteAsync();
+        await ShardWriter.WriteAllAsync(file, new ShardHeader(images.Count, images.Channels, images.Height, images.Width, 10, kind), Path.GetFileName(path),
+            Enumerable.Range(0, images.Count).Select(sample));
     }
 }

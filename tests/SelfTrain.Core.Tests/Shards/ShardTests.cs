@@ -10,9 +10,7 @@ public sealed class ShardTests
     private static async Task<byte[]> WriteAsync(ShardHeader header, IEnumerable<ShardSample> samples)
     {
         var stream = new MemoryStream();
-        var writer = await ShardWriter.CreateAsync(stream, header, "test");
-        foreach (var sample in samples) await writer.WriteAsync(sample);
-        await writer.CompleteAsync();
+        await ShardWriter.WriteAllAsync(stream, header, "test", samples);
         return stream.ToArray();
     }
 

@@ -85,9 +85,7 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
         var shards = storage.Blobs.GetBlobContainerClient(layout.Shards);
         await shards.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         using var buffer = new MemoryStream();
-        var writer = await ShardWriter.CreateAsync(buffer, header, blob, cancellationToken);
-        foreach (var sample in samples) await writer.WriteAsync(sample, cancellationToken);
-        await writer.CompleteAsync(cancellationToken);
+        await ShardWriter.WriteAllAsync(buffer, header, blob, samples, cancellationToken);
         buffer.Position = 0;
         await shards.GetBlobClient(blob).UploadAsync(buffer, overwrite: true, cancellationToken);
     }

@@ -55,6 +55,13 @@ param deployEventSubscription bool = false
 ])
 param durableBackend string = 'AzureStorage'
 
+@description('The promotion gate floor: a round may ask for a stricter gate, never a laxer one (McNemar alpha, minimum accuracy gain, largest allowed per-class recall drop).')
+param gateFloor { alpha: string, minimumGain: string, maximumRecallDrop: string } = {
+  alpha: '0.05'
+  minimumGain: '0.005'
+  maximumRecallDrop: '0.05'
+}
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -67,18 +74,43 @@ var deploymentContainerName = 'app-package-${resourceToken}'
 var eventSubscriptionName = '${containers.incoming}-to-${toLower(functions.labelImage)}'
 var useDurableTaskScheduler = durableBackend == 'DurableTaskScheduler'
 
-// Least privilege on the one storage account. The Functions host needs Blob Data Owner (blob trigger receipts and
-// leases, the deployment package), queue and table access (Durable task hub, blob trigger poison queue, labels).
-// The trainer reads shards and gold data, writes candidate models and run reports, and receives and sends queue
-// messages; Queue Data Contributor covers receive and delete, so Queue Data Message Processor would add nothing.
+// Least privilege on the one storage account. The Functions host's roles are account-wide because the host creates
+// and names its own containers, queues and tables at run time: blob trigger receipts and leases and the host keys
+// (Blob Data Owner, as Flex Consumption's deployment package needs), the Durable task hub's control and work-item
+// queues, history and instance tables, and the blob trigger's poison queue; the pipeline's data lives beside them.
+// The trainer, which runs third-party code (libtorch) on a GPU, gets only what a training job touches, each on its
+// own container or queue: it reads shards and job files, writes candidates (nothing it writes can serve before the
+// gate copies it to models), takes jobs (Queue Data Contributor on training-jobs: receive, renew, delete, and the
+// scaler's length reads) and sends results (Message Sender on training-results). It cannot reach models/,
+// champion.json, the deployment package, the host keys or the Durable queues.
 var functionAppStorageRoles = [
   roles.storageBlobDataOwner
   roles.storageQueueDataContributor
   roles.storageTableDataContributor
 ]
-var trainerStorageRoles = [
-  roles.storageBlobDataContributor
-  roles.storageQueueDataContributor
+var trainerContainerRoles = [
+  {
+    container: containers.shards
+    roleDefinitionId: roles.storageBlobDataReader
+  }
+  {
+    container: containers.runs
+    roleDefinitionId: roles.storageBlobDataReader
+  }
+  {
+    container: containers.candidates
+    roleDefinitionId: roles.storageBlobDataContributor
+  }
+]
+var trainerQueueRoles = [
+  {
+    queue: queues.trainingJobs
+    roleDefinitionId: roles.storageQueueDataContributor
+  }
+  {
+    queue: queues.trainingResults
+    roleDefinitionId: roles.storageQueueDataMessageSender
+  }
 ]
 var deployerStorageRoles = [
   roles.storageBlobDataContributor
@@ -132,12 +164,13 @@ module functionStorageAccess 'modules/storage-roles.bicep' = {
   ]
 }
 
-module trainerStorageAccess 'modules/storage-roles.bicep' = {
+module trainerStorageAccess 'modules/storage-scoped-roles.bicep' = {
   scope: resourceGroup
   params: {
     storageAccountName: storageAccountName
     principalId: trainerIdentity.outputs.principalId
-    roleDefinitionIds: trainerStorageRoles
+    containerRoles: trainerContainerRoles
+    queueRoles: trainerQueueRoles
   }
   dependsOn: [
     storage
@@ -203,7 +236,11 @@ module functionApp 'modules/function-app.bicep' = {
     storageAccountName: storageAccountName
     deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
-    extraAppSettings: durableTaskSchedulerSettings
+    extraAppSettings: union(durableTaskSchedulerSettings, {
+      Gate__Alpha: gateFloor.alpha
+      Gate__MinimumGain: gateFloor.minimumGain
+      Gate__MaximumRecallDrop: gateFloor.maximumRecallDrop
+    })
   }
   // The host reaches storage (and the deployment container) on its first start; the roles must be in place by then.
   dependsOn: [

@@ -7,6 +7,8 @@ var containers = {
   incoming: 'incoming'
   quarantine: 'quarantine'
   models: 'models'
+  // The trainer's output: the only container its identity may write; a promotion copies a validated one to models.
+  candidates: 'candidates'
   shards: 'shards'
   gold: 'gold'
   runs: 'runs'

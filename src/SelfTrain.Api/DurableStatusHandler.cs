@@ -6,7 +6,8 @@ namespace SelfTrain.Api;
 /// <summary>
 /// The Durable Functions instance-management webhooks, served by the local host so that clients written for Durable
 /// Functions work against it: <c>GET …/instances/{id}</c> answers 200 completed, 202 running or pending, 400 failed
-/// or terminated, 404 unknown, with the same body fields; plus raiseEvent, terminate and purge.
+/// or terminated, 404 unknown, with the same body fields; plus terminate and purge. There is no raiseEvent route:
+/// training results reach a round only from the <c>training-results</c> queue, where they are checked.
 /// </summary>
 public sealed class DurableStatusHandler(DurableTaskClient client)
 {
@@ -35,14 +36,6 @@ public sealed class DurableStatusHandler(DurableTaskClient client)
             OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated => Results.BadRequest(body),
             _ => Running(request, body),
         };
-    }
-
-    public async Task<IResult> RaiseEventAsync(HttpRequest request, string id, string eventName)
-    {
-        if (await client.GetInstanceAsync(id, request.HttpContext.RequestAborted) is null) return Results.NotFound();
-        var payload = await new StreamReader(request.Body).ReadToEndAsync(request.HttpContext.RequestAborted);
-        await client.RaiseEventAsync(id, eventName, payload.Length == 0 ? null : RoundsHandler.Parse(payload), request.HttpContext.RequestAborted);
-        return Results.Accepted();
     }
 
     public async Task<IResult> TerminateAsync(HttpRequest request, string id)

@@ -1,14 +1,15 @@
 using Microsoft.AspNetCore.Http;
 using SelfTrain.Inference;
+using SelfTrain.Serving;
 using SelfTrain.Storage;
 
 namespace SelfTrain.Api;
 
 /// <summary>
-/// <c>GET /api/health</c>: 200 with the served champion when the storage account answers, 503 problem+json when
-/// it does not.
+/// <c>GET /api/health</c>: 200 with the served champion (and a champion the pointer names but that was refused, if
+/// any) when the storage account answers, 503 problem+json when it does not.
 /// </summary>
-public sealed class HealthHandler(StorageAccount storage, ServedModel champion, TimeProvider clock)
+public sealed class HealthHandler(StorageAccount storage, ServedModel champion, ChampionLoader loader, TimeProvider clock)
 {
     public const string Route = "health";
 
@@ -31,6 +32,7 @@ public sealed class HealthHandler(StorageAccount storage, ServedModel champion, 
             status = "healthy",
             storageLatencyMs = Math.Round(clock.GetElapsedTime(started).TotalMilliseconds, 1),
             champion = champion.Version,
+            refusedChampion = loader.RefusedVersion,
         });
     }
 }

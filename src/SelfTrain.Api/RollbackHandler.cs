@@ -5,7 +5,8 @@ namespace SelfTrain.Api;
 
 /// <summary>
 /// <c>POST /api/models/rollback</c>: the champion goes back to the pointer's previous version, with the body's optional
-/// <c>reason</c>. 200 with the new pointer; 409 when there is no previous champion (or it is gone) or the pointer moved.
+/// <c>reason</c>. 200 with the new pointer; 409 when there is no previous champion (or it is gone) or the pointer moved;
+/// 422 when the previous version's bytes no longer match its manifest.
 /// </summary>
 public sealed class RollbackHandler(ModelRegistry registry)
 {
@@ -25,6 +26,10 @@ public sealed class RollbackHandler(ModelRegistry registry)
         catch (NoPreviousChampionException ex)
         {
             return Results.Problem(title: "No previous champion", detail: ex.Message, statusCode: StatusCodes.Status409Conflict);
+        }
+        catch (ModelIntegrityException ex)
+        {
+            return RegistryProblems.Refused(ex);
         }
         catch (ModelNotFoundException ex)
         {

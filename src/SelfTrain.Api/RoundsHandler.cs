@@ -1,53 +1,56 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
+using SelfTrain.Core.Evaluation;
 using SelfTrain.Workflow.Round;
 
 namespace SelfTrain.Api;
 
-/// <summary>The Durable Functions HTTP management payload for one instance.</summary>
-public sealed record ManagementPayload(string Id, string StatusQueryGetUri, string SendEventPostUri, string TerminatePostUri,
-    string PurgeHistoryDeleteUri);
+/// <summary>
+/// Where a started round can be followed and stopped: the app's own operator routes, never a URL carrying the
+/// Durable extension's system key.
+/// </summary>
+public sealed record RoundLinks(string Id, string StatusQueryGetUri, string TerminatePostUri);
 
 /// <summary>
 /// <c>POST /api/rounds</c> starts a self-training round (body: optional <see cref="RoundRequest"/> JSON) and answers
-/// 202 with the management payload, <c>Location</c> and <c>Retry-After</c>; <c>GET /api/rounds/{id}</c> shows its
-/// status, custom status and, once done, its result. The client comes from the caller: the local host resolves it
-/// from DI, a Functions trigger binds it.
+/// 202 with <see cref="RoundLinks"/>, <c>Location</c> and <c>Retry-After</c>; <c>GET /api/rounds/{id}</c> shows its
+/// status, custom status and, once done, its result or failure; <c>POST /api/rounds/{id}/terminate</c> stops it. The
+/// request's gate may be stricter than the deployment's floor (<see cref="GatePolicy"/>, section "Gate"), never
+/// laxer. The client comes from the caller: the local host resolves it from DI, a Functions trigger binds it.
 /// </summary>
-public sealed class RoundsHandler
+public sealed class RoundsHandler(GatePolicy floor)
 {
     public const string Route = "rounds";
     public const string InstanceRoute = "rounds/{id}";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public const string TerminateRoute = "rounds/{id}/terminate";
+    public const int MaxTerminateReasonLength = 1000;
 
-    public async Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client, Func<string, ManagementPayload> links)
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
-        RoundRequest round;
-        try
-        {
-            round = request.ContentLength is null or 0 && !request.Headers.ContentType.Any()
-                ? new RoundRequest()
-                : await JsonSerializer.DeserializeAsync<RoundRequest>(request.Body, Json, request.HttpContext.RequestAborted) ?? new RoundRequest();
-        }
-        catch (JsonException ex)
-        {
-            return Results.Problem(title: "Invalid round request", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
-        }
-        if (Problems(round) is { Count: > 0 } problems)
-            return Results.Problem(title: "Invalid round request", detail: string.Join("; ", problems), statusCode: StatusCodes.Status400BadRequest);
+        // A misspelt setting is an error, not a silently ignored default.
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public async Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client)
+    {
+        var (round, problems) = await ReadAsync(request);
+        if (problems.Count > 0)
+            return Results.Problem(title: "Invalid round request", detail: string.Join("; ", problems), statusCode: StatusCodes.Status400BadRequest,
+                extensions: new Dictionary<string, object?> { ["problems"] = problems });
 
         var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(SelfTrainingRound), round, request.HttpContext.RequestAborted);
-        var payload = links(id);
+        var links = Links(request, id);
         request.HttpContext.Response.Headers.RetryAfter = "10";
-        return Results.Accepted(payload.StatusQueryGetUri, payload);
+        return Results.Accepted(links.StatusQueryGetUri, links);
     }
 
     public async Task<IResult> GetAsync(HttpRequest request, string id, DurableTaskClient client)
     {
         var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted);
-        if (instance is null)
-            return Results.Problem(title: "No such round", detail: $"No round has the id '{id}'.", statusCode: StatusCodes.Status404NotFound);
+        if (instance is null) return NotFound(id);
         return Results.Ok(new
         {
             id,
@@ -60,14 +63,70 @@ public sealed class RoundsHandler
         });
     }
 
-    /// <summary>The payload's links on the local host, which serves the Durable Functions webhook routes itself.</summary>
-    public static ManagementPayload LocalLinks(HttpRequest request, string id)
+    public async Task<IResult> TerminateAsync(HttpRequest request, string id, DurableTaskClient client)
     {
-        var instance = $"{request.Scheme}://{request.Host}/{DurableStatusHandler.InstancesRoute}/{Uri.EscapeDataString(id)}";
-        return new ManagementPayload(id, instance, $"{instance}/raiseEvent/{{eventName}}", $"{instance}/terminate?reason={{text}}", instance);
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var reason = request.Query["reason"].FirstOrDefault() ?? "terminated by an operator";
+        if (reason.Length > MaxTerminateReasonLength)
+            return Results.Problem(title: "Reason too long", statusCode: StatusCodes.Status400BadRequest,
+                detail: $"'reason' has {reason.Length} characters; the limit is {MaxTerminateReasonLength}.");
+        var instance = await client.GetInstanceAsync(id, cancellationToken);
+        if (instance is null) return NotFound(id);
+        if (instance.IsCompleted)
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already finished", detail: $"Round {id} is {instance.RuntimeStatus}.");
+        await client.TerminateInstanceAsync(id, reason, cancellationToken);
+        return Results.Accepted($"{Base(request)}/api/rounds/{Uri.EscapeDataString(id)}");
     }
 
-    internal static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+    /// <summary>The round's links under the app's own base URL (the request's scheme and host).</summary>
+    public static RoundLinks Links(HttpRequest request, string id)
+    {
+        var status = $"{Base(request)}/api/rounds/{Uri.EscapeDataString(id)}";
+        return new RoundLinks(id, status, $"{status}/terminate");
+    }
+
+    /// <summary>An orchestration payload as JSON; text that is not JSON (a failure message) comes back as a JSON string.</summary>
+    internal static JsonElement? Parse(string? json)
+    {
+        if (json is null) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(json);
+        }
+    }
+
+    /// <summary>The request with the gate resolved against the floor, or every problem with it.</summary>
+    private async Task<(RoundRequest Round, List<string> Problems)> ReadAsync(HttpRequest request)
+    {
+        var problems = new List<string>();
+        if (request.ContentLength is null or 0 && !request.Headers.ContentType.Any())
+            return (new RoundRequest { Gate = floor }, problems);
+
+        RoundRequest? round;
+        GateOverrides? overrides = null;
+        try
+        {
+            var body = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted) as JsonObject
+                ?? throw new JsonException("The body must be a JSON object.");
+            // The gate is read on its own: a field it leaves out keeps the floor's value, not a built-in default.
+            if (body.Remove("gate", out var gate) && gate is not null) overrides = gate.Deserialize<GateOverrides>(Json);
+            round = body.Deserialize<RoundRequest>(Json) ?? new RoundRequest();
+        }
+        catch (JsonException ex)
+        {
+            problems.Add($"the body is not a valid round request: {ex.Message}");
+            return (new RoundRequest(), problems);
+        }
+        var (gatePolicy, gateProblems) = floor.Tighten(overrides);
+        problems.AddRange(gateProblems);
+        problems.AddRange(Problems(round));
+        return (round with { Gate = gatePolicy }, problems);
+    }
 
     private static List<string> Problems(RoundRequest round)
     {
@@ -78,6 +137,12 @@ public sealed class RoundsHandler
         if (round.MaxRounds < 1) problems.Add("maxRounds must be at least 1");
         if (round.MaxTrainingAttempts < 1) problems.Add("maxTrainingAttempts must be at least 1");
         if (round.PartitionsPerGroup < 1) problems.Add("partitionsPerGroup must be at least 1");
+        if (round.Round != 1) problems.Add("round is set by the orchestration");
         return problems;
     }
+
+    private static string Base(HttpRequest request) => $"{request.Scheme}://{request.Host}";
+
+    private static IResult NotFound(string id) =>
+        Results.Problem(title: "No such round", detail: $"No round has the id '{id}'.", statusCode: StatusCodes.Status404NotFound);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SelfTrain.Core.Evaluation;
 using SelfTrain.Inference;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
@@ -18,6 +19,7 @@ public static class ServiceRegistration
         services.AddSingleton(configuration.GetSection(StorageLayout.Section).Get<StorageLayout>() ?? new StorageLayout());
         services.AddSingleton(configuration.GetSection(ServingOptions.Section).Get<ServingOptions>() ?? new ServingOptions());
         services.AddSingleton(configuration.GetSection(InferenceOptions.Section).Get<InferenceOptions>() ?? new InferenceOptions());
+        services.AddSingleton(GateFloor(configuration));
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<ModelStore>();
@@ -38,5 +40,14 @@ public static class ServiceRegistration
         services.AddSingleton<PromoteHandler>();
         services.AddSingleton<RollbackHandler>();
         return services;
+    }
+
+    /// <summary>The deployment's gate floor (section "Gate"); a floor that cannot gate stops the host at start-up.</summary>
+    private static GatePolicy GateFloor(IConfiguration configuration)
+    {
+        var floor = configuration.GetSection(GatePolicy.Section).Get<GatePolicy>() ?? new GatePolicy();
+        return floor.Problems() is { Count: > 0 } problems
+            ? throw new InvalidOperationException($"The gate floor in configuration section '{GatePolicy.Section}' is invalid: {string.Join("; ", problems)}.")
+            : floor;
     }
 }

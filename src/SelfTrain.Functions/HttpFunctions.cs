@@ -4,7 +4,10 @@ using SelfTrain.Api;
 
 namespace SelfTrain.Functions;
 
-/// <summary>The HTTP API: each function hands the request to the handler the local host serves too.</summary>
+/// <summary>
+/// The clients' HTTP API: each function hands the request to the handler the local host serves too. Predict takes a
+/// function key (give clients a key of this function only); operator routes are admin-level elsewhere.
+/// </summary>
 public sealed class HttpFunctions(HealthHandler health, PredictHandler predict)
 {
     [Function("Health")]

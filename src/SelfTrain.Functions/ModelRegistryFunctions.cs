@@ -5,24 +5,24 @@ using SelfTrain.Api;
 namespace SelfTrain.Functions;
 
 /// <summary>
-/// The model registry's HTTP API over the handlers the local host serves too. All take a function key: the POSTs
-/// change what every user is served, and the listing exposes lineage, metrics and gate decisions, which are
-/// operators' business, unlike the anonymous health probe.
+/// The model registry's HTTP API over the handlers the local host serves too. All are operator routes at the admin
+/// level: the POSTs change what every user is served, and the listing exposes lineage, metrics and gate decisions. A
+/// function key handed to clients for <c>predict</c> opens none of them.
 /// </summary>
 public sealed class ModelRegistryFunctions(ModelsHandler models, RollbackHandler rollback, PromoteHandler promote)
 {
     [Function("Models")]
     public Task<IResult> Models(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ModelsHandler.Route)] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = ModelsHandler.Route)] HttpRequest request) =>
         models.HandleAsync(request);
 
     [Function("RollbackModel")]
     public Task<IResult> Rollback(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = RollbackHandler.Route)] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = RollbackHandler.Route)] HttpRequest request) =>
         rollback.HandleAsync(request);
 
     [Function("PromoteModel")]
     public Task<IResult> Promote(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = PromoteHandler.Route)] HttpRequest request, string version) =>
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = PromoteHandler.Route)] HttpRequest request, string version) =>
         promote.HandleAsync(request, version);
 }

@@ -11,20 +11,28 @@ namespace SelfTrain.Functions;
 
 /// <summary>
 /// The self-training round on Durable Functions: thin wrappers around the same orchestrators and steps the local
-/// host's Durable Task worker runs. Function names are the task names the orchestrators call.
+/// host's Durable Task worker runs. Function names are the task names the orchestrators call. The round's HTTP
+/// routes are operator routes (admin level); their answers link only to these routes, never to the Durable
+/// extension's webhooks, whose URLs carry its system key.
 /// </summary>
 public sealed class RoundFunctions(RoundsHandler rounds, TrainingResultRouter router, RoundPlanner planner, ThresholdCalibrator calibrator,
-    ShardBuilder shards, TrainingSubmitter submitter, CandidateValidator validator, ChampionPromoter promoter, PartitionRelabeler relabeler)
+    ShardBuilder shards, TrainingSubmitter submitter, CandidateVerifier verifier, CandidateValidator validator, ChampionPromoter promoter,
+    PartitionRelabeler relabeler)
 {
     [Function("StartRound")]
-    public Task<IResult> Start([HttpTrigger(AuthorizationLevel.Function, "post", Route = RoundsHandler.Route)] HttpRequest request,
+    public Task<IResult> Start([HttpTrigger(AuthorizationLevel.Admin, "post", Route = RoundsHandler.Route)] HttpRequest request,
         [DurableClient] DurableTaskClient client) =>
-        rounds.StartAsync(request, client, id => Links(client.CreateHttpManagementPayload(id)));
+        rounds.StartAsync(request, client);
 
     [Function("GetRound")]
-    public Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = RoundsHandler.InstanceRoute)] HttpRequest request,
+    public Task<IResult> Get([HttpTrigger(AuthorizationLevel.Admin, "get", Route = RoundsHandler.InstanceRoute)] HttpRequest request,
         string id, [DurableClient] DurableTaskClient client) =>
         rounds.GetAsync(request, id, client);
+
+    [Function("TerminateRound")]
+    public Task<IResult> Terminate([HttpTrigger(AuthorizationLevel.Admin, "post", Route = RoundsHandler.TerminateRoute)] HttpRequest request,
+        string id, [DurableClient] DurableTaskClient client) =>
+        rounds.TerminateAsync(request, id, client);
 
     /// <summary>Results of the GPU training job reach their round as the TrainingCompleted event.</summary>
     [Function("TrainingCompleted")]
@@ -59,6 +67,9 @@ public sealed class RoundFunctions(RoundsHandler rounds, TrainingResultRouter ro
         return true;
     }
 
+    [Function(nameof(VerifyCandidate))]
+    public Task<CandidateCheckResult> Verify([ActivityTrigger] CandidateCheck request) => verifier.VerifyAsync(request);
+
     [Function(nameof(ValidateCandidate))]
     public Task<ValidationResult> Validate([ActivityTrigger] ValidationRequest request) => validator.ValidateAsync(request);
 
@@ -74,9 +85,4 @@ public sealed class RoundFunctions(RoundsHandler rounds, TrainingResultRouter ro
 
     [Function(nameof(RelabelPartition))]
     public Task<int> Relabel([ActivityTrigger] RelabelRequest request) => relabeler.RelabelAsync(request);
-
-    /// <summary>The extension's payload (its links carry the system key the webhooks need).</summary>
-    private static ManagementPayload Links(HttpManagementPayload payload) =>
-        new(payload.Id ?? "", payload.StatusQueryGetUri ?? "", payload.SendEventPostUri ?? "", payload.TerminatePostUri ?? "",
-            payload.PurgeHistoryDeleteUri ?? "");
 }

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask.Client;
 using SelfTrain.Api;
+using SelfTrain.Host;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
 using SelfTrain.Workflow;
@@ -10,6 +11,14 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
 var storage = builder.Configuration[StorageAccount.SettingName] ?? StorageAccount.DevelopmentConnectionString;
 builder.Services.AddSelfTrain(builder.Configuration, fallbackStorage: storage);
+
+// Operators and clients are kept apart: the operator routes take the operator key (or loopback alone), as
+// admin-level functions do in Azure.
+var operatorAccess = builder.Configuration.GetSection(OperatorAccessOptions.Section).Get<OperatorAccessOptions>() ?? new OperatorAccessOptions();
+if (operatorAccess.Problems() is { Count: > 0 } operatorProblems)
+    throw new InvalidOperationException(string.Join("; ", operatorProblems));
+builder.Services.AddSingleton(operatorAccess);
+builder.Services.AddSingleton<OperatorAccess>();
 
 // Azurite has no Event Grid: a watcher stands in for the blob trigger, feeding the same handler.
 builder.Services.AddHostedService<IncomingWatcher>();
@@ -29,18 +38,20 @@ var app = builder.Build();
 var api = app.MapGroup("/api");
 api.MapGet(HealthHandler.Route, (HttpRequest request, HealthHandler handler) => handler.HandleAsync(request));
 api.MapPost(PredictHandler.Route, (HttpRequest request, PredictHandler handler) => handler.HandleAsync(request));
-api.MapPost(RoundsHandler.Route, (HttpRequest request, RoundsHandler handler, DurableTaskClient client) =>
-    handler.StartAsync(request, client, id => RoundsHandler.LocalLinks(request, id)));
-api.MapGet(RoundsHandler.InstanceRoute, (HttpRequest request, string id, RoundsHandler handler, DurableTaskClient client) =>
-    handler.GetAsync(request, id, client));
-api.MapGet(ModelsHandler.Route, (HttpRequest request, ModelsHandler handler) => handler.HandleAsync(request));
-api.MapPost(RollbackHandler.Route, (HttpRequest request, RollbackHandler handler) => handler.HandleAsync(request));
-api.MapPost(PromoteHandler.Route, (HttpRequest request, string version, PromoteHandler handler) => handler.HandleAsync(request, version));
 
-var instances = app.MapGroup(DurableStatusHandler.InstancesRoute);
+var operators = app.MapGroup("/api").AddEndpointFilter<OperatorAccess>();
+operators.MapPost(RoundsHandler.Route, (HttpRequest request, RoundsHandler handler, DurableTaskClient client) => handler.StartAsync(request, client));
+operators.MapGet(RoundsHandler.InstanceRoute, (HttpRequest request, string id, RoundsHandler handler, DurableTaskClient client) =>
+    handler.GetAsync(request, id, client));
+operators.MapPost(RoundsHandler.TerminateRoute, (HttpRequest request, string id, RoundsHandler handler, DurableTaskClient client) =>
+    handler.TerminateAsync(request, id, client));
+operators.MapGet(ModelsHandler.Route, (HttpRequest request, ModelsHandler handler) => handler.HandleAsync(request));
+operators.MapPost(RollbackHandler.Route, (HttpRequest request, RollbackHandler handler) => handler.HandleAsync(request));
+operators.MapPost(PromoteHandler.Route, (HttpRequest request, string version, PromoteHandler handler) => handler.HandleAsync(request, version));
+
+// The Durable Functions status webhooks, for clients written for them; no raiseEvent: results come only from the queue.
+var instances = app.MapGroup(DurableStatusHandler.InstancesRoute).AddEndpointFilter<OperatorAccess>();
 instances.MapGet("{id}", (HttpRequest request, string id, DurableStatusHandler handler) => handler.StatusAsync(request, id));
-instances.MapPost("{id}/raiseEvent/{eventName}", (HttpRequest request, string id, string eventName, DurableStatusHandler handler) =>
-    handler.RaiseEventAsync(request, id, eventName));
 instances.MapPost("{id}/terminate", (HttpRequest request, string id, DurableStatusHandler handler) => handler.TerminateAsync(request, id));
 instances.MapDelete("{id}", (HttpRequest request, string id, DurableStatusHandler handler) => handler.PurgeAsync(request, id));
 

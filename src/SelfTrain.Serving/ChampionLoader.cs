@@ -12,6 +12,9 @@ public sealed partial class ChampionLoader(ModelStore models, ServedModel served
 {
     private string? _failedVersion;
 
+    /// <summary>The version the pointer names but that could not be served (incomplete, invalid or changed bytes); null when none.</summary>
+    public string? RefusedVersion => _failedVersion;
+
     /// <returns>The version served after the check, or null while there is no champion.</returns>
     public async Task<string?> RefreshAsync(CancellationToken cancellationToken = default)
     {
@@ -28,7 +31,7 @@ public sealed partial class ChampionLoader(ModelStore models, ServedModel served
             _failedVersion = null;
             LogSwapped(version, previous ?? "(none)");
         }
-        catch (Exception ex) when (ex is InvalidDataException or ModelNotFoundException)
+        catch (Exception ex) when (ex is InvalidDataException or ModelNotFoundException or ModelIntegrityException)
         {
             _failedVersion = version;
             LogLoadFailed(ex, version, served.Version ?? "(none)");

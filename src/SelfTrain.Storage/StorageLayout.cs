@@ -16,6 +16,9 @@ public sealed record StorageLayout
     public string Incoming => Name("incoming");
     public string Quarantine => Name("quarantine");
     public string Models => Name("models");
+
+    /// <summary>Candidate models as the trainer writes them; only a promotion copies one into <see cref="Models"/>.</summary>
+    public string Candidates => Name("candidates");
     public string Shards => Name("shards");
     public string Gold => Name("gold");
     public string Runs => Name("runs");

@@ -15,6 +15,7 @@ public static class WorkflowRegistration
         services.AddSingleton<ThresholdCalibrator>();
         services.AddSingleton<ShardBuilder>();
         services.AddSingleton<TrainingSubmitter>();
+        services.AddSingleton<CandidateVerifier>();
         services.AddSingleton<CandidateValidator>();
         services.AddSingleton<ChampionPromoter>();
         services.AddSingleton<PartitionRelabeler>();
@@ -32,6 +33,7 @@ public static class WorkflowRegistration
         registry.AddActivity<BuildPoolShard>();
         registry.AddActivity<BuildGoldShard>();
         registry.AddActivity<SubmitTraining>();
+        registry.AddActivity<VerifyCandidate>();
         registry.AddActivity<ValidateCandidate>();
         registry.AddActivity<PromoteCandidate>();
         registry.AddActivity<WriteRoundReport>();

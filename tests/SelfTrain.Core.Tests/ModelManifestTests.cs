@@ -50,4 +50,35 @@ public sealed class ModelManifestTests
         Assert.Contains("input.mean must have 1 or 3 values", error.Message);
         Assert.Contains("input.std values must be positive", error.Message);
     }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData(".hidden")]
+    [InlineData("a..b")]
+    [InlineData("a/b")]
+    [InlineData("a\\b")]
+    [InlineData("-a")]
+    [InlineData("")]
+    [InlineData("a b")]
+    public void Attack_traversal_and_odd_version_names_are_refused(string version)
+    {
+        Assert.False(ModelManifest.IsValidVersion(version));
+        Assert.Contains($"version '{version}'", Assert.Throws<InvalidDataException>(() => (Valid with { Version = version }).EnsureValid()).Message);
+    }
+
+    [Fact]
+    public void Version_names_are_bounded_and_ordinary_ones_pass()
+    {
+        Assert.True(ModelManifest.IsValidVersion("student-3f2a9c_r1a2.v1"));
+        Assert.True(ModelManifest.IsValidVersion(new string('a', ModelManifest.MaxVersionLength)));
+        Assert.False(ModelManifest.IsValidVersion(new string('a', ModelManifest.MaxVersionLength + 1)));
+    }
+
+    [Fact]
+    public void A_recorded_hash_must_be_a_sha256()
+    {
+        Assert.Empty((Valid with { Sha256 = new string('0', 64) }).Problems());
+        Assert.Contains("sha256", Assert.Single((Valid with { Sha256 = "ABC" }).Problems()));
+    }
 }

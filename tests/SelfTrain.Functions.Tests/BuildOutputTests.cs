@@ -34,9 +34,12 @@ public sealed class BuildOutputTests
     [Theory]
     [InlineData("Health", "health", "get", "Anonymous")]
     [InlineData("Predict", "predict", "post", "Function")]
-    [InlineData("Models", "models", "get", "Function")]
-    [InlineData("RollbackModel", "models/rollback", "post", "Function")]
-    [InlineData("PromoteModel", "models/{version}/promote", "post", "Function")]
+    [InlineData("Models", "models", "get", "Admin")]
+    [InlineData("RollbackModel", "models/rollback", "post", "Admin")]
+    [InlineData("PromoteModel", "models/{version}/promote", "post", "Admin")]
+    [InlineData("StartRound", "rounds", "post", "Admin")]
+    [InlineData("GetRound", "rounds/{id}", "get", "Admin")]
+    [InlineData("TerminateRound", "rounds/{id}/terminate", "post", "Admin")]
     public void Http_functions_have_their_route_method_and_key_level(string function, string route, string method, string authLevel)
     {
         var trigger = FunctionsAppOutput.Trigger(function);
@@ -44,6 +47,45 @@ public sealed class BuildOutputTests
         Assert.Equal(route, trigger.GetProperty("route").GetString());
         Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
         Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public void Attack_a_key_given_out_for_predict_opens_no_operator_route()
+    {
+        // Function keys open every function-level function; so only Predict is one, and every other HTTP function is
+        // admin-level (or the anonymous health probe). A new HTTP function must be added here to pass.
+        var levels = FunctionsAppOutput.FunctionNames()
+            .Select(name => (Name: name, Trigger: FunctionsAppOutput.Trigger(name)))
+            .Where(f => f.Trigger.GetProperty("type").GetString() == "httpTrigger")
+            .ToDictionary(f => f.Name, f => f.Trigger.GetProperty("authLevel").GetString());
+
+        Assert.Equal(new Dictionary<string, string?>
+        {
+            ["Health"] = "Anonymous",
+            ["Predict"] = "Function",
+            ["StartRound"] = "Admin",
+            ["GetRound"] = "Admin",
+            ["TerminateRound"] = "Admin",
+            ["Models"] = "Admin",
+            ["PromoteModel"] = "Admin",
+            ["RollbackModel"] = "Admin",
+        }.OrderBy(p => p.Key), levels.OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public void Attack_no_source_file_hands_out_a_URL_with_the_Durable_system_key()
+    {
+        // The Durable extension's management URLs carry its system key, which lets the holder raise events into,
+        // terminate or purge any instance; the app answers with its own operator routes instead.
+        var source = Path.GetFullPath(Path.Combine(FunctionsAppOutput.Directory, "../../../../../src"));
+        string[] keyedApis = ["CreateHttpManagementPayload", "CreateCheckStatusResponse", "HttpManagementPayload", "systemKey", "durabletask_extension"];
+        var offenders = System.IO.Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => keyedApis.Where(api => File.ReadAllText(f).Contains(api, StringComparison.OrdinalIgnoreCase)).Select(api => $"{f}: {api}"))
+            .ToList();
+
+        Assert.True(System.IO.Directory.Exists(source), source);
+        Assert.Empty(offenders);
     }
 
     [Fact]

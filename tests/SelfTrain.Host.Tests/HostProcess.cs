@@ -3,18 +3,24 @@ using System.Net.Sockets;
 
 namespace SelfTrain.Host.Tests;
 
-/// <summary>The local host as its own process on a loopback port, so a test can kill it as a crash would.</summary>
+/// <summary>
+/// The local host as its own process, so a test can kill it as a crash would, or bind it as a deployment would. It
+/// listens on <c>bindHost</c> (loopback unless told otherwise); tests always reach it through loopback.
+/// </summary>
 internal sealed class HostProcess : ChildProcess
 {
     private static readonly string Assembly = BuildOutput("HostAssembly");
 
-    public HostProcess(string storagePrefix, int labelPartitions) : this($"http://127.0.0.1:{FreePort()}", storagePrefix, labelPartitions) { }
+    public HostProcess(string storagePrefix, int labelPartitions, IReadOnlyDictionary<string, string>? environment = null, string bindHost = "127.0.0.1")
+        : this(FreePort(), storagePrefix, labelPartitions, environment ?? new Dictionary<string, string>(), bindHost) { }
 
-    private HostProcess(string url, string storagePrefix, int labelPartitions) : base(Start(url, labelPartitions), storagePrefix) => Url = url;
+    private HostProcess(int port, string storagePrefix, int labelPartitions, IReadOnlyDictionary<string, string> environment, string bindHost)
+        : base(Start($"http://{bindHost}:{port}", labelPartitions, environment), storagePrefix) => Url = $"http://127.0.0.1:{port}";
 
+    /// <summary>Where a test reaches the host.</summary>
     public string Url { get; }
 
-    private static ProcessStartInfo Start(string url, int labelPartitions)
+    private static ProcessStartInfo Start(string url, int labelPartitions, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet", [Assembly, "--urls", url]) { WorkingDirectory = Path.GetDirectoryName(Assembly)! };
         start.Environment["Storage__LabelPartitions"] = labelPartitions.ToString();
@@ -22,6 +28,7 @@ internal sealed class HostProcess : ChildProcess
         start.Environment["Serving__IncomingPollInterval"] = "00:00:00.200";
         start.Environment["Serving__IncomingIdlePollInterval"] = "00:00:00.200";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         return start;
     }
 

@@ -16,7 +16,7 @@ internal sealed record Unresolved(string Expression)
 /// <summary>
 /// Evaluates the subset of ARM template expressions the compiled Bicep uses for names and settings (format, concat,
 /// createObject, union, if, equals, items, length, variables, parameters, copyIndex...). Anything that needs Azure
-/// (reference, listKeys, uniqueString, resourceId...) evaluates to an <see cref="Unresolved"/> value.
+/// (reference, listKeys, uniqueString, guid...) evaluates to an <see cref="Unresolved"/> value.
 /// Values are strings, longs, bools, null, <c>Dictionary&lt;string, object?&gt;</c>, <c>List&lt;object?&gt;</c> or Unresolved.
 /// </summary>
 internal static class ArmExpression
@@ -191,8 +191,19 @@ internal static class ArmExpression
                 var parts = args.Cast<string>().ToList();
                 return $"/subscriptions/«subscription().subscriptionId»/providers/{parts[0]}/{string.Join('/', parts.Skip(1))}";
             }
+            case "resourceid":
+            {
+                // The form the templates use: a type and one name per type segment, in the deployment's resource group.
+                var args = Args();
+                if (args.Any(a => a is not string)) return unresolved;
+                var parts = args.Cast<string>().ToList();
+                var type = parts[0].Split('/');
+                if (type.Length - 1 != parts.Count - 1) return unresolved;
+                var path = string.Concat(type.Skip(1).Zip(parts.Skip(1), (segment, name) => $"/{segment}/{name}"));
+                return $"/subscriptions/«subscription().subscriptionId»/resourceGroups/«resourceGroup().name»/providers/{type[0]}{path}";
+            }
             default:
-                // reference, list*, resourceId, uniqueString, guid, subscription, tenant, deployment...
+                // reference, list*, uniqueString, guid, subscription, tenant, deployment...
                 return unresolved;
         }
     }

@@ -47,7 +47,7 @@ public sealed class FunctionsMetadataTests
     public void The_code_and_the_infrastructure_name_storage_alike()
     {
         Assert.Equal(
-            new[] { Layout.Gold, Layout.Incoming, Layout.Models, Layout.Quarantine, Layout.Runs, Layout.Shards },
+            new[] { Layout.Candidates, Layout.Gold, Layout.Incoming, Layout.Models, Layout.Quarantine, Layout.Runs, Layout.Shards },
             Infra.Names("containers").Values.Cast<string>().Order());
         Assert.Equal(new[] { Layout.TrainingJobs, Layout.TrainingResults }, Infra.Names("queues").Values.Cast<string>().Order());
         Assert.Equal(Layout.Labels, Infra.Name("tables", "labels"));

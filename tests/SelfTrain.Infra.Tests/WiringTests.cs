@@ -16,7 +16,7 @@ public sealed class WiringTests
     [Fact]
     public void The_shared_names_are_the_ones_the_code_uses()
     {
-        Assert.Equal(["gold", "incoming", "models", "quarantine", "runs", "shards"], Infra.Names("containers").Values.Cast<string>().Order());
+        Assert.Equal(["candidates", "gold", "incoming", "models", "quarantine", "runs", "shards"], Infra.Names("containers").Values.Cast<string>().Order());
         Assert.Equal(["training-jobs", "training-results"], Infra.Names("queues").Values.Cast<string>().Order());
         Assert.Equal(["labels"], Infra.Names("tables").Values.Cast<string>());
         Assert.Equal("LabelImage", LabelImage);
@@ -161,7 +161,8 @@ public sealed class WiringTests
     public static TheoryData<string, string[]> ExpectedRoles() => new()
     {
         { "functionIdentity", ["storageBlobDataOwner", "storageQueueDataContributor", "storageTableDataContributor", "monitoringMetricsPublisher"] },
-        { "trainerIdentity", ["storageBlobDataContributor", "storageQueueDataContributor", "acrPull"] },
+        { "trainerIdentity", ["storageBlobDataReader", "storageBlobDataReader", "storageBlobDataContributor", "storageQueueDataContributor",
+            "storageQueueDataMessageSender", "acrPull"] },
     };
 
     [Theory]
@@ -175,6 +176,48 @@ public sealed class WiringTests
             .Select(p => roleNames[((string)p["roleDefinitionId"]!).Split('/')[^1]]);
 
         Assert.Equal(expectedRoles.Order(), granted.Order());
+    }
+
+    [Fact]
+    public void Attack_a_compromised_trainer_reaches_no_storage_beyond_its_own_containers_and_queues()
+    {
+        // The trainer image runs third-party native code; if it is compromised, it must not be able to write
+        // models/champion.json, the deployment package, the host keys or the Durable queues. So none of its storage
+        // roles may be scoped to the account, and each names exactly one container or queue.
+        var main = Infra.MainTemplate();
+        var account = main.Single("Microsoft.Storage/storageAccounts").Name;
+        var roleNames = Infra.Roles.ToDictionary(r => (string)r.Value!, r => r.Key);
+        var storageGrants = main.AllResources("Microsoft.Authorization/roleAssignments")
+            .Where(a => a.Properties["principalId"] is Unresolved u && u.Expression == "reference('trainerIdentity').outputs.principalId.value")
+            .Select(a => (Scope: Assert.IsType<string>(a.Get("scope")), Role: roleNames[((string)a.Properties["roleDefinitionId"]!).Split('/')[^1]]))
+            .Where(g => g.Scope.Contains("/Microsoft.Storage/", StringComparison.Ordinal))
+            .ToList();
+
+        var accountScope = $"/providers/Microsoft.Storage/storageAccounts/{account}";
+        Assert.DoesNotContain(storageGrants, g => g.Scope.EndsWith(accountScope, StringComparison.Ordinal));
+        Assert.Equal(
+            new[]
+            {
+                ($"{accountScope}/blobServices/default/containers/{Infra.Name("containers", "candidates")}", "storageBlobDataContributor"),
+                ($"{accountScope}/blobServices/default/containers/{Infra.Name("containers", "runs")}", "storageBlobDataReader"),
+                ($"{accountScope}/blobServices/default/containers/{Infra.Name("containers", "shards")}", "storageBlobDataReader"),
+                ($"{accountScope}/queueServices/default/queues/{Infra.Name("queues", "trainingJobs")}", "storageQueueDataContributor"),
+                ($"{accountScope}/queueServices/default/queues/{Infra.Name("queues", "trainingResults")}", "storageQueueDataMessageSender"),
+            },
+            storageGrants.Select(g => (g.Scope[g.Scope.IndexOf(accountScope, StringComparison.Ordinal)..], g.Role)).Order());
+    }
+
+    [Fact]
+    public void The_gate_floor_is_the_deployment_s_configuration()
+    {
+        var settings = Infra.FunctionAppSettings(Infra.MainTemplate(("gateFloor", new Dictionary<string, object?>
+        {
+            ["alpha"] = "0.01", ["minimumGain"] = "0.02", ["maximumRecallDrop"] = "0.03",
+        })));
+
+        Assert.Equal("0.01", settings["Gate__Alpha"]);
+        Assert.Equal("0.02", settings["Gate__MinimumGain"]);
+        Assert.Equal("0.03", settings["Gate__MaximumRecallDrop"]);
     }
 
     [Fact]

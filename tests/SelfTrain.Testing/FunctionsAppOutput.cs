@@ -20,6 +20,12 @@ public static class FunctionsAppOutput
         return metadata.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == name).Clone();
     }
 
+    public static IReadOnlyList<string> FunctionNames()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(PathOf("functions.metadata")));
+        return metadata.RootElement.EnumerateArray().Select(f => f.GetProperty("name").GetString()!).ToArray();
+    }
+
     /// <summary>The trigger binding of every function.</summary>
     public static IReadOnlyList<JsonElement> AllTriggers()
     {

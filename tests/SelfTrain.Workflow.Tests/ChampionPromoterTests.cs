@@ -15,16 +15,17 @@ public sealed class ChampionPromoterTests
         var models = new ModelStore(scope.Account, scope.Layout);
         var registry = new ModelRegistry(models, scope.Account, scope.Layout, TimeProvider.System);
         await models.RegisterChampionAsync(new LinearTestModel("teacher"));
+        var shas = new Dictionary<string, string>();
         foreach (var candidate in new[] { "b", "c" })
         {
             var model = new LinearTestModel(candidate, seed: candidate[0]);
-            await models.SaveAsync(model.Onnx, model.Manifest);
+            shas[candidate] = (await models.SaveCandidateAsync(model.Onnx, model.Manifest)).Sha256!;
         }
         var promoter = new ChampionPromoter(scope.Account, scope.Layout, models, registry);
 
         var results = await Task.WhenAll(
-            promoter.PromoteAsync(new PromotionRequest("b", "teacher", "round b")),
-            promoter.PromoteAsync(new PromotionRequest("c", "teacher", "round c")));
+            promoter.PromoteAsync(new PromotionRequest("b", shas["b"], "teacher", "round b")),
+            promoter.PromoteAsync(new PromotionRequest("c", shas["c"], "teacher", "round c")));
 
         var winner = Assert.Single(results, r => r.Promoted);
         var loser = Assert.Single(results, r => !r.Promoted);
@@ -43,13 +44,36 @@ public sealed class ChampionPromoterTests
         await models.RegisterChampionAsync(new LinearTestModel("teacher"));
         await models.RegisterChampionAsync(new LinearTestModel("manual", seed: 2));
         var candidate = new LinearTestModel("candidate", seed: 3);
-        await models.SaveAsync(candidate.Onnx, candidate.Manifest);
+        var stored = await models.SaveCandidateAsync(candidate.Onnx, candidate.Manifest);
         var promoter = new ChampionPromoter(scope.Account, scope.Layout, models, new ModelRegistry(models, scope.Account, scope.Layout, TimeProvider.System));
 
-        var result = await promoter.PromoteAsync(new PromotionRequest("candidate", "teacher", "late round"));
+        var result = await promoter.PromoteAsync(new PromotionRequest("candidate", stored.Sha256!, "teacher", "late round"));
 
         Assert.False(result.Promoted);
         Assert.Equal("manual", result.Champion);
         Assert.Contains("changed to manual", result.Reason);
+    }
+
+    [Fact]
+    public async Task Attack_a_candidate_replaced_after_validation_is_not_promoted()
+    {
+        await using var scope = await AzuriteStorage.CreateScopeAsync();
+        var models = new ModelStore(scope.Account, scope.Layout);
+        await models.RegisterChampionAsync(new LinearTestModel("teacher"));
+        var validated = new LinearTestModel("candidate", seed: 3);
+        var validatedSha = ModelStore.Sha256Of(validated.Onnx);
+        // Between validation and promotion, someone with write access to candidates/ swaps in other weights (with a
+        // manifest that matches them, so only the validated hash can tell).
+        var swapped = new LinearTestModel("candidate", seed: 4);
+        await models.SaveCandidateAsync(swapped.Onnx, swapped.Manifest);
+        var promoter = new ChampionPromoter(scope.Account, scope.Layout, models, new ModelRegistry(models, scope.Account, scope.Layout, TimeProvider.System));
+
+        var result = await promoter.PromoteAsync(new PromotionRequest("candidate", validatedSha, "teacher", "round"));
+
+        Assert.False(result.Promoted);
+        Assert.Equal("teacher", result.Champion);
+        Assert.Contains(validatedSha, result.Reason);
+        Assert.Equal("teacher", (await models.GetChampionAsync())!.Pointer.Version);
+        await Assert.ThrowsAsync<ModelNotFoundException>(() => models.LoadAsync("candidate"));
     }
 }

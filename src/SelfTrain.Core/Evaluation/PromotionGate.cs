@@ -1,18 +1,5 @@
 namespace SelfTrain.Core.Evaluation;
 
-/// <summary>When a candidate may replace the champion.</summary>
-public sealed record GatePolicy
-{
-    /// <summary>McNemar's p-value must be below this.</summary>
-    public double Alpha { get; init; } = 0.05;
-
-    /// <summary>The candidate's accuracy must exceed the champion's by at least this (absolute, e.g. 0.005 = half a point).</summary>
-    public double MinimumGain { get; init; } = 0.005;
-
-    /// <summary>No class's recall may fall by more than this (absolute).</summary>
-    public double MaximumRecallDrop { get; init; } = 0.05;
-}
-
 public sealed record GateDecision(bool Promote, double AccuracyGain, double PValue, long ChampionOnlyRight, long CandidateOnlyRight,
     IReadOnlyList<string> Reasons);
 

@@ -10,7 +10,10 @@ public sealed record ModelManifest
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
-    /// <summary>Unique, blob-name-safe id of this version (letters, digits, '-', '.', '_').</summary>
+    /// <summary>Longest version name: it becomes a blob-name segment and appears in URLs.</summary>
+    public const int MaxVersionLength = 128;
+
+    /// <summary>Unique, blob-name-safe id of this version (see <see cref="IsValidVersion"/>).</summary>
     public required string Version { get; init; }
 
     /// <summary>Class names in the order of the model's output vector.</summary>
@@ -25,12 +28,30 @@ public sealed record ModelManifest
     /// <summary>How the model was made; absent for models registered from outside.</summary>
     public ModelLineage? Lineage { get; init; }
 
+    /// <summary>
+    /// Lower-case hex SHA-256 of <c>model.onnx</c>, recorded when the version is stored; every load checks the bytes
+    /// against it, so the weights served are the weights that were validated.
+    /// </summary>
+    public string? Sha256 { get; init; }
+
     /// <summary>Named evaluation results (e.g. "validationAccuracy"), filled by whoever measured them.</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 
-    /// <summary>Whether <paramref name="version"/> can name a version: it becomes a blob-name segment.</summary>
+    /// <summary>
+    /// Whether <paramref name="version"/> can name a version: it becomes a blob-name segment, so it is 1 to
+    /// <see cref="MaxVersionLength"/> letters, digits, '-', '.' and '_', starts with a letter or digit (no '.', '..'
+    /// or hidden names) and never holds "..".
+    /// </summary>
     public static bool IsValidVersion(string? version) =>
-        !string.IsNullOrWhiteSpace(version) && version.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_');
+        !string.IsNullOrEmpty(version) && version.Length <= MaxVersionLength && char.IsAsciiLetterOrDigit(version[0])
+        && version.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_') && !version.Contains("..", StringComparison.Ordinal);
+
+    /// <summary>Why <paramref name="version"/> cannot name a version, for error messages.</summary>
+    public static string VersionRule(string? version, string field = "version") =>
+        $"{field} '{version}' must be 1 to {MaxVersionLength} letters, digits, '-', '.' or '_', start with a letter or digit and hold no '..'";
+
+    /// <summary>Whether <paramref name="hash"/> is a lower-case hex SHA-256 (64 characters).</summary>
+    public static bool IsValidSha256(string? hash) => hash is { Length: 64 } && hash.All(char.IsAsciiHexDigitLower);
 
     /// <summary>Every problem with this manifest, in words; empty when it is usable.</summary>
     public IReadOnlyList<string> Problems()
@@ -39,7 +60,9 @@ public sealed record ModelManifest
         if (SchemaVersion != CurrentSchemaVersion)
             problems.Add($"schemaVersion {SchemaVersion} is not supported (expected {CurrentSchemaVersion})");
         if (!IsValidVersion(Version))
-            problems.Add($"version '{Version}' must be non-empty and use only letters, digits, '-', '.' and '_'");
+            problems.Add(VersionRule(Version));
+        if (Sha256 is not null && !IsValidSha256(Sha256))
+            problems.Add($"sha256 '{Sha256}' must be the lower-case hex SHA-256 of model.onnx (64 characters)");
         if (Classes is null || Classes.Count < 2)
             problems.Add("classes must name at least two classes");
         else if (Classes.Distinct(StringComparer.Ordinal).Count() != Classes.Count)

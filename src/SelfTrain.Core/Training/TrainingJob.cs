@@ -56,8 +56,8 @@ public sealed record TrainingJob
         if (string.IsNullOrWhiteSpace(Architecture)) problems.Add("architecture is missing");
         if (Channels is not (1 or 3)) problems.Add($"channels {Channels} must be 1 or 3");
         if (InputSize is < 8 or > 512) problems.Add($"inputSize {InputSize} must be between 8 and 512");
-        if (string.IsNullOrWhiteSpace(OutputVersion) || !OutputVersion.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_'))
-            problems.Add($"outputVersion '{OutputVersion}' must be non-empty and use only letters, digits, '-', '.' and '_'");
+        if (!Models.ModelManifest.IsValidVersion(OutputVersion))
+            problems.Add(Models.ModelManifest.VersionRule(OutputVersion, "outputVersion"));
         if (Hyperparameters is null) problems.Add("hyperparameters are missing");
         else problems.AddRange(Hyperparameters.Problems(Classes?.Count ?? 0));
         return problems;

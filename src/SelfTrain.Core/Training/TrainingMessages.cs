@@ -10,9 +10,13 @@ public sealed record TrainingJobMessage(string JobId, string JobBlob, string? Co
 
 public enum TrainingOutcome { Succeeded, Failed }
 
-/// <summary>On <c>training-results</c>: how a job ended — the candidate's version, or why there is none.</summary>
+/// <summary>
+/// On <c>training-results</c>: how a job ended — the candidate's version and the SHA-256 of its <c>model.onnx</c>, or
+/// why there is none. A round accepts a success only when it names the job it submitted, that job's version, and a
+/// hash that matches the stored bytes.
+/// </summary>
 public sealed record TrainingResultMessage(string JobId, TrainingOutcome Outcome, string? ModelVersion, string? Error, int Attempt,
-    string? CorrelationId = null);
+    string? CorrelationId = null, string? ModelSha256 = null);
 
 public static class TrainingMessageJson
 {

@@ -23,7 +23,7 @@ public sealed record WorkerOptions
 /// <summary>
 /// Takes jobs from <c>training-jobs</c>, one at a time, and holds each message (renewing its invisibility) until the
 /// job ends: a worker that dies leaves the message to reappear for another. A job that ends writes its candidate to
-/// <c>models/</c> (manifest last, so a half-written model is never taken for one) and reports on
+/// <c>candidates/</c> (once, manifest last, so a half-written model is never taken for one) and reports on
 /// <c>training-results</c>; a job that cannot succeed (a missing or broken shard, a job that disagrees with its
 /// shards) reports why and is not retried.
 /// </summary>
@@ -74,7 +74,8 @@ public sealed partial class TrainingWorker(StorageAccount storage, StorageLayout
         {
             throw; // stopping: the message reappears for the next worker
         }
-        catch (Exception ex) when (ex is InvalidDataException or ArgumentException or NotSupportedException or RequestFailedException or IOException)
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentException or NotSupportedException or RequestFailedException or IOException
+            or ModelVersionExistsException)
         {
             result = Failed(jobId, message, ex.Message);
         }
@@ -119,8 +120,10 @@ public sealed partial class TrainingWorker(StorageAccount storage, StorageLayout
             }
         }, cancellationToken);
 
-        await new ModelStore(storage, layout).SaveAsync(trained.Onnx, trained.Manifest, cancellationToken);
-        return new TrainingResultMessage(job.JobId, TrainingOutcome.Succeeded, trained.Manifest.Version, null, (int)message.DequeueCount);
+        // Into candidates/, written once: a redelivered job cannot replace a candidate that was already validated.
+        var stored = await new ModelStore(storage, layout).SaveCandidateAsync(trained.Onnx, trained.Manifest, cancellationToken);
+        return new TrainingResultMessage(job.JobId, TrainingOutcome.Succeeded, stored.Version, null, (int)message.DequeueCount,
+            ModelSha256: stored.Sha256);
     }
 
     private static TrainingResultMessage Failed(string jobId, QueueMessage message, string error) =>

@@ -36,6 +36,11 @@ public sealed class SubmitTraining(TrainingSubmitter submitter) : TaskActivity<T
     }
 }
 
+public sealed class VerifyCandidate(CandidateVerifier verifier) : TaskActivity<CandidateCheck, CandidateCheckResult>
+{
+    public override Task<CandidateCheckResult> RunAsync(TaskActivityContext context, CandidateCheck input) => verifier.VerifyAsync(input);
+}
+
 public sealed class ValidateCandidate(CandidateValidator validator) : TaskActivity<ValidationRequest, ValidationResult>
 {
     public override Task<ValidationResult> RunAsync(TaskActivityContext context, ValidationRequest input) => validator.ValidateAsync(input);

@@ -19,7 +19,11 @@ public sealed record RoundRequest
     public double Temperature { get; init; } = 1.0;
     public int Seed { get; init; } = 1;
 
-    public GatePolicy Gate { get; init; } = new();
+    /// <summary>
+    /// The gate this round applies: the deployment's floor, made stricter where the request asked (set by
+    /// <c>POST /api/rounds</c>; validation never applies less than the floor, whatever this says).
+    /// </summary>
+    public GatePolicy? Gate { get; init; }
 
     /// <summary>How long one training attempt may take before it counts as failed.</summary>
     public TimeSpan TrainingTimeout { get; init; } = TimeSpan.FromHours(4);
@@ -63,17 +67,26 @@ public sealed record GoldShardRequest(string RoundId, int InputSize, int Classes
 
 public sealed record TrainingSubmission(string RoundId, string InstanceId, int Attempt, TrainingJob Job);
 
-public sealed record ValidationRequest(string Candidate, string Champion, GatePolicy Gate);
+/// <summary>Judge <paramref name="Candidate"/>, whose bytes must hash to <paramref name="CandidateSha256"/> (the verified training result's).</summary>
+public sealed record ValidationRequest(string Candidate, string Champion, GatePolicy Gate, string CandidateSha256);
 
 public sealed record ValidationResult(ModelEvaluation? Candidate, ModelEvaluation Champion, GateDecision Decision, IReadOnlyList<string> SmokeFailures);
 
-public sealed record PromotionRequest(string Candidate, string ExpectedChampion, string Reason, IReadOnlyDictionary<string, double>? Metrics = null);
+/// <summary>Promote <paramref name="Candidate"/> if it still has the validated bytes (<paramref name="CandidateSha256"/>).</summary>
+public sealed record PromotionRequest(string Candidate, string CandidateSha256, string ExpectedChampion, string Reason,
+    IReadOnlyDictionary<string, double>? Metrics = null);
+
+/// <summary>A training result's candidate to check before the round accepts it.</summary>
+public sealed record CandidateCheck(string Version, string Sha256);
+
+/// <summary>Whether the candidate is stored with the reported bytes; otherwise why not.</summary>
+public sealed record CandidateCheckResult(bool Accepted, string? Reason);
 
 public sealed record PromotionResult(bool Promoted, string Champion, string? Reason);
 
 public sealed record RelabelRequest(string Partition, string Champion);
 
-public sealed record RoundReportRequest(string Candidate, RoundResult Result);
+public sealed record RoundReportRequest(string RoundId, string Candidate, RoundResult Result);
 
 /// <summary>How a round ended, with what a report needs: thresholds, shard counts, validation, timings.</summary>
 public sealed record RoundResult
@@ -88,6 +101,9 @@ public sealed record RoundResult
     public ShardCounts? Pool { get; init; }
     public int GoldImages { get; init; }
     public int TrainingAttempts { get; init; }
+
+    /// <summary>Training results that reached the round but were not accepted (another job, version or hash), and why.</summary>
+    public IReadOnlyList<string> IgnoredTrainingResults { get; init; } = [];
     public ValidationResult? Validation { get; init; }
     public IReadOnlyDictionary<string, double> PhaseSeconds { get; init; } = new Dictionary<string, double>();
 }

@@ -1,5 +1,7 @@
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 using SelfTrain.Core.Evaluation;
+using SelfTrain.Core.Models;
 using SelfTrain.Core.Training;
 
 namespace SelfTrain.Workflow.Round;
@@ -60,33 +62,36 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
         Phase("shards", built.Count, plan.Partitions.Count, $"{pool.Accepted} pool images accepted, {pool.BelowThreshold} below thresholds, {goldShard.Accepted} gold");
 
         var shards = built.Select(s => s.Blob).OfType<string>().Prepend(goldShard.Blob!).ToArray();
-        string? candidate = null;
+        TrainingResultMessage? accepted = null;
         var failures = new List<string>();
+        var ignored = new List<string>();
         var attempt = 0;
-        while (candidate is null && attempt < request.MaxTrainingAttempts)
+        while (accepted is null && attempt < request.MaxTrainingAttempts)
         {
             attempt++;
-            var job = Job(request, plan, roundId, attempt, shards, context.CurrentUtcDateTime);
+            var job = Job(request, plan, roundId, context.InstanceId, attempt, shards);
             context.SetCustomStatus(new RoundStatus(request.Round, "train", attempt, request.MaxTrainingAttempts, $"job {job.JobId}"));
             await context.CallActivityAsync<bool>(nameof(SubmitTraining), new TrainingSubmission(roundId, context.InstanceId, attempt, job), RoundRetry.Activity);
-            var outcome = await WaitForResultAsync(context, job.JobId, request.TrainingTimeout);
-            if (outcome is { Outcome: TrainingOutcome.Succeeded, ModelVersion: { } version }) candidate = version;
+            var outcome = await WaitForResultAsync(context, job, request.TrainingTimeout, ignored);
+            if (outcome is { Outcome: TrainingOutcome.Succeeded }) accepted = outcome;
             else failures.Add($"attempt {attempt}: {outcome?.Error ?? $"no result within {request.TrainingTimeout}"}");
         }
         Phase("train", attempt, request.MaxTrainingAttempts);
-        if (candidate is null)
+        if (accepted is null)
             throw new InvalidOperationException($"Training failed {attempt} times; the champion {plan.Teacher} keeps serving. {string.Join("; ", failures)}");
+        var candidate = accepted.ModelVersion!;
+        var candidateSha = accepted.ModelSha256!;
 
         context.SetCustomStatus(new RoundStatus(request.Round, "validate", 0, 2, $"candidate {candidate} against {plan.Teacher}"));
         var validation = await context.CallActivityAsync<ValidationResult>(nameof(ValidateCandidate),
-            new ValidationRequest(candidate, plan.Teacher, request.Gate), RoundRetry.Activity);
+            new ValidationRequest(candidate, plan.Teacher, request.Gate ?? new GatePolicy(), candidateSha), RoundRetry.Activity);
         Phase("validate", 2, 2);
 
         var promotion = new PromotionResult(false, plan.Teacher, null);
         if (validation.Decision.Promote)
         {
             context.SetCustomStatus(new RoundStatus(request.Round, "promote", 0, 1, candidate));
-            promotion = await context.CallActivityAsync<PromotionResult>(nameof(PromoteCandidate), new PromotionRequest(candidate, plan.Teacher,
+            promotion = await context.CallActivityAsync<PromotionResult>(nameof(PromoteCandidate), new PromotionRequest(candidate, candidateSha, plan.Teacher,
                 $"round {roundId}: accuracy {validation.Decision.AccuracyGain:+0.0000} (McNemar p = {validation.Decision.PValue:0.####})",
                 Steps.ChampionPromoter.Metrics(validation)), RoundRetry.Activity);
         }
@@ -104,10 +109,11 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
             Pool = pool,
             GoldImages = goldShard.Accepted,
             TrainingAttempts = attempt,
+            IgnoredTrainingResults = ignored,
             Validation = validation,
             PhaseSeconds = phases,
         };
-        await context.CallActivityAsync<bool>(nameof(WriteRoundReport), new RoundReportRequest(candidate, result), RoundRetry.Activity);
+        await context.CallActivityAsync<bool>(nameof(WriteRoundReport), new RoundReportRequest(roundId, candidate, result), RoundRetry.Activity);
 
         if (result.Promoted && request.Round < request.MaxRounds)
         {
@@ -120,25 +126,42 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
         return result;
     }
 
-    /// <summary>The job's result, or null when the timeout passes first. Results of earlier attempts are ignored.</summary>
-    private static async Task<TrainingResultMessage?> WaitForResultAsync(TaskOrchestrationContext context, string jobId, TimeSpan timeout)
+    /// <summary>
+    /// The job's result, or null when the timeout passes first. Only a result that names this job is taken, and a
+    /// success only with this job's version and a SHA-256 that matches the stored candidate; anything else (an earlier
+    /// attempt's, a forged or corrupted message) is logged, recorded in <paramref name="ignored"/> and waited past.
+    /// </summary>
+    private static async Task<TrainingResultMessage?> WaitForResultAsync(TaskOrchestrationContext context, TrainingJob job, TimeSpan timeout,
+        List<string> ignored)
     {
+        var logger = context.CreateReplaySafeLogger<SelfTrainingRound>();
         using var cancel = new CancellationTokenSource();
         var deadline = context.CreateTimer(context.CurrentUtcDateTime.Add(timeout), cancel.Token);
         while (true)
         {
-            var result = context.WaitForExternalEvent<TrainingResultMessage>(TrainingCompletedEvent, cancel.Token);
-            if (await Task.WhenAny(result, deadline) == deadline) return null;
-            if ((await result).JobId == jobId)
+            var next = context.WaitForExternalEvent<TrainingResultMessage>(TrainingCompletedEvent, cancel.Token);
+            if (await Task.WhenAny(next, deadline) == deadline) return null;
+            var result = await next;
+            var problem = result.JobId != job.JobId ? $"it names job {result.JobId}, not {job.JobId}"
+                : result.Outcome != TrainingOutcome.Succeeded ? null
+                : result.ModelVersion != job.OutputVersion ? $"it names candidate {result.ModelVersion}, not the job's {job.OutputVersion}"
+                : !ModelManifest.IsValidSha256(result.ModelSha256) ? "it carries no valid SHA-256 of the candidate"
+                : await context.CallActivityAsync<CandidateCheckResult>(nameof(VerifyCandidate),
+                    new CandidateCheck(job.OutputVersion, result.ModelSha256!), RoundRetry.Activity) is { Accepted: false } check ? check.Reason
+                : null;
+            if (problem is null)
             {
                 cancel.Cancel();
-                return await result;
+                return result;
             }
+            ignored.Add($"a {result.Outcome} result for job {result.JobId}: {problem}");
+            logger.LogWarning("Round {InstanceId} ignored a training result: {Problem}", context.InstanceId, problem);
         }
     }
 
     /// <summary>The thresholds were applied when the shards were built: every pool sample in them is accepted.</summary>
-    private static TrainingJob Job(RoundRequest request, RoundPlan plan, string roundId, int attempt, IReadOnlyList<string> shards, DateTime now) => new()
+    /// <summary>The candidate's version names the round's instance and the attempt, so no two jobs ever share one.</summary>
+    private static TrainingJob Job(RoundRequest request, RoundPlan plan, string roundId, string instanceId, int attempt, IReadOnlyList<string> shards) => new()
     {
         JobId = $"{roundId}-a{attempt}",
         Shards = shards,
@@ -149,7 +172,7 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
         Architecture = request.Architecture,
         InputSize = request.InputSize,
         Seed = request.Seed,
-        OutputVersion = $"student-{now:yyyyMMddHHmmss}-r{request.Round}a{attempt}",
+        OutputVersion = $"student-{instanceId}-r{request.Round}a{attempt}",
         Hyperparameters = new RecipeHyperparameters
         {
             Epochs = request.Epochs,

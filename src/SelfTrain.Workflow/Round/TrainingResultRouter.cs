@@ -1,12 +1,15 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using SelfTrain.Core.Models;
 using SelfTrain.Core.Training;
 
 namespace SelfTrain.Workflow.Round;
 
 /// <summary>
 /// Delivers a message from <c>training-results</c> to the round waiting for it, as the <c>TrainingCompleted</c>
-/// event. Used by the Functions queue trigger and by the local host's listener.
+/// event. Used by the Functions queue trigger and by the local host's listener. The round itself accepts a result only
+/// for the job it submitted, with that job's version and a hash matching the stored candidate; this drops what cannot
+/// be one (unreadable, unaddressed, a version name that is not one).
 /// </summary>
 public sealed partial class TrainingResultRouter(ILogger<TrainingResultRouter> logger)
 {
@@ -27,6 +30,11 @@ public sealed partial class TrainingResultRouter(ILogger<TrainingResultRouter> l
             LogUnaddressed(result.JobId);
             return;
         }
+        if (result.ModelVersion is { } version && !ModelManifest.IsValidVersion(version))
+        {
+            LogInvalidVersion(result.JobId); // it would become a blob path
+            return;
+        }
         var instance = await client.GetInstanceAsync(instanceId, cancellationToken)
             // Not found yet is not the same as gone: a host that has just restarted may not see it yet. The caller
             // leaves the message for another try (its delivery count bounds how many).
@@ -42,6 +50,9 @@ public sealed partial class TrainingResultRouter(ILogger<TrainingResultRouter> l
 
     [LoggerMessage(LogLevel.Error, "Dropped an unreadable training result")]
     private partial void LogUnreadable(Exception error);
+
+    [LoggerMessage(LogLevel.Warning, "Training result of job {JobId} names a version that cannot be one; dropped")]
+    private partial void LogInvalidVersion(string jobId);
 
     [LoggerMessage(LogLevel.Warning, "Training result of job {JobId} names no round; dropped")]
     private partial void LogUnaddressed(string jobId);

@@ -6,7 +6,8 @@ namespace SelfTrain.Workflow.Round.Steps;
 /// <summary>
 /// Promote: moves <c>models/champion.json</c> to the candidate only if it still names the champion the round
 /// started from (an ETag-conditional write), so of two rounds racing only one can win; the old champion stays
-/// for rollback. Writes the round's report beside the candidate either way.
+/// for rollback. The candidate is first copied from <c>candidates/</c> into <c>models/</c>, and only if its bytes are
+/// still the validated ones. Writes the round's report to <c>runs/{round}/</c> either way.
 /// </summary>
 public sealed class ChampionPromoter(StorageAccount storage, StorageLayout layout, ModelStore models, ModelRegistry registry)
 {
@@ -26,20 +27,31 @@ public sealed class ChampionPromoter(StorageAccount storage, StorageLayout layou
     public async Task<PromotionResult> PromoteAsync(PromotionRequest request, CancellationToken cancellationToken = default)
     {
         var current = await models.GetChampionAsync(cancellationToken);
-        if (current?.Pointer.Version != request.ExpectedChampion)
+        if (current is null || current.Pointer.Version != request.ExpectedChampion)
             return new PromotionResult(false, current?.Pointer.Version ?? "", $"the champion changed to {current?.Pointer.Version} during the round");
+        try
+        {
+            await models.PublishAsync(request.Candidate, request.CandidateSha256, cancellationToken);
+        }
+        catch (ModelIntegrityException ex)
+        {
+            return new PromotionResult(false, current.Pointer.Version, ex.Message);
+        }
         return await registry.PromoteAsync(request.Candidate, ChampionChangeKind.Promoted, request.Reason, current, request.Metrics, cancellationToken) is not null
             ? new PromotionResult(true, request.Candidate, null)
             : new PromotionResult(false, (await models.GetChampionAsync(cancellationToken))?.Pointer.Version ?? "", "another round promoted first");
     }
 
-    /// <summary>Writes the report beside the candidate; a candidate that was kept out is recorded in the registry's history.</summary>
+    public static string ReportPath(string roundId) => $"{roundId}/{ReportBlob}";
+
+    /// <summary>Writes the report to <c>runs/{round}/</c>; a candidate that was kept out is recorded in the registry's history.</summary>
     public async Task WriteReportAsync(RoundReportRequest request, CancellationToken cancellationToken = default)
     {
         if (!request.Result.Promoted)
             await registry.RecordRejectionAsync(request.Candidate, request.Result.Reasons, Metrics(request.Result.Validation), cancellationToken);
-        var container = storage.Blobs.GetBlobContainerClient(layout.Models);
-        await container.GetBlobClient($"{request.Candidate}/{ReportBlob}")
+        var container = storage.Blobs.GetBlobContainerClient(layout.Runs);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await container.GetBlobClient(ReportPath(request.RoundId))
             .UploadAsync(BinaryData.FromObjectAsJson(request.Result, Json), overwrite: true, cancellationToken);
     }
 }

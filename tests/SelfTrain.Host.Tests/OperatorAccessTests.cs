@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SelfTrain.Testing;
+
+namespace SelfTrain.Host.Tests;
+
+/// <summary>Operators and clients kept apart on the local host: the operator routes take a key, or loopback alone.</summary>
+public sealed class OperatorAccessTests
+{
+    private const string Key = "0123456789abcdef0123456789abcdef";
+
+    /// <summary>Every operator route, as a request a test can send.</summary>
+    private static readonly (HttpMethod Method, string Path)[] OperatorRoutes =
+    [
+        (HttpMethod.Post, "/api/rounds"),
+        (HttpMethod.Get, "/api/rounds/some-round"),
+        (HttpMethod.Post, "/api/rounds/some-round/terminate"),
+        (HttpMethod.Get, "/api/models"),
+        (HttpMethod.Post, "/api/models/rollback"),
+        (HttpMethod.Post, "/api/models/v1/promote"),
+        (HttpMethod.Get, "/runtime/webhooks/durabletask/instances/some-round"),
+        (HttpMethod.Post, "/runtime/webhooks/durabletask/instances/some-round/terminate"),
+        (HttpMethod.Delete, "/runtime/webhooks/durabletask/instances/some-round"),
+    ];
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string route)
+    {
+        Assert.True(status == response.StatusCode, $"{route}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Attack_a_host_listening_beyond_loopback_without_a_key_refuses_every_operator_route()
+    {
+        await using var scope = await AzuriteStorage.CreateScopeAsync();
+        using var host = new HostProcess(scope.Layout.Prefix, scope.Layout.LabelPartitions, bindHost: "0.0.0.0");
+        using var http = new HttpClient { BaseAddress = new Uri(host.Url) };
+        await WaitForHealthAsync(http, host);
+
+        foreach (var (method, path) in OperatorRoutes)
+        {
+            using var response = await http.SendAsync(new HttpRequestMessage(method, path));
+            await AssertProblemAsync(response, HttpStatusCode.Forbidden, $"{method} {path}");
+        }
+        // Clients are not operators: prediction is answered (no champion yet), not refused.
+        using var predict = await http.PostAsync("/api/predict", new ByteArrayContent(TestImages.Png(8, 8, seed: 1)));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, predict.StatusCode);
+    }
+
+    [Fact]
+    public async Task With_a_key_configured_operator_routes_need_it_and_clients_do_not()
+    {
+        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string> { ["Operator:Key"] = Key });
+        var client = fixture.Factory.CreateClient();
+
+        foreach (var (method, path) in OperatorRoutes)
+        {
+            using var missing = await client.SendAsync(new HttpRequestMessage(method, path));
+            await AssertProblemAsync(missing, HttpStatusCode.Unauthorized, $"{method} {path}");
+            var wrong = new HttpRequestMessage(method, path);
+            wrong.Headers.Add("x-functions-key", Key.Replace('0', '1'));
+            using var refused = await client.SendAsync(wrong);
+            await AssertProblemAsync(refused, HttpStatusCode.Forbidden, $"{method} {path}");
+        }
+
+        var right = new HttpRequestMessage(HttpMethod.Get, "/api/models");
+        right.Headers.Add("x-functions-key", Key);
+        using var listing = await client.SendAsync(right);
+        Assert.Equal(HttpStatusCode.OK, listing.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/health")).StatusCode);
+        using var predict = await client.PostAsync("/api/predict", new ByteArrayContent(TestImages.Png(8, 8, seed: 1)));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, predict.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_too_short_to_be_one_stops_the_host_at_start_up()
+    {
+        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string> { ["Operator:Key"] = "secret" });
+
+        var error = Assert.Throws<InvalidOperationException>(() => fixture.Factory.CreateClient());
+        Assert.Contains("at least 32", error.Message);
+    }
+
+    private static async Task WaitForHealthAsync(HttpClient http, HostProcess host)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { } // not listening yet
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The host did not start within 60 s:\n{host.Output}");
+            await Task.Delay(250);
+        }
+    }
+}

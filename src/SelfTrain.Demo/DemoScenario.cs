@@ -118,7 +118,10 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
         {
             foreach (var (role, version) in new[] { ("A", teacher), ("B", student) })
             {
-                var (onnx, manifest) = await models.LoadAsync(version, cancellationToken);
+                // A student the gate rejected was never copied out of candidates/.
+                var (onnx, manifest) = role == "B" && student == result.Candidate && !result.Promoted
+                    ? await models.LoadCandidateAsync(version, cancellationToken)
+                    : await models.LoadAsync(version, cancellationToken);
                 loaded.Add(new ScoredModel(role, onnx, OnnxClassifier.Load(onnx, manifest, inference)));
             }
             foreach (var (role, directory) in new[] { ("naive", references.NaiveDirectory), ("oracle", references.OracleDirectory) })

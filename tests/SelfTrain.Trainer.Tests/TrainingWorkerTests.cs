@@ -59,11 +59,16 @@ public sealed class TrainingWorkerTests
         return TrainingMessageJson.Deserialize<TrainingResultMessage>(message.Body.ToString());
     }
 
+    /// <summary>What the worker wrote to <c>candidates/</c> and <c>models/</c> (which it never may).</summary>
     private static async Task<string[]> ModelBlobsAsync(StorageTestScope scope)
     {
-        var models = scope.Account.Blobs.GetBlobContainerClient(scope.Layout.Models);
-        if (!await models.ExistsAsync()) return [];
-        return await models.GetBlobsAsync().Select(b => b.Name).ToArrayAsync();
+        var names = new List<string>();
+        foreach (var name in new[] { scope.Layout.Candidates, scope.Layout.Models })
+        {
+            var container = scope.Account.Blobs.GetBlobContainerClient(name);
+            if (await container.ExistsAsync()) names.AddRange(await container.GetBlobsAsync().Select(b => $"{name}/{b.Name}").ToArrayAsync());
+        }
+        return names.ToArray();
     }
 
     [Fact]
@@ -75,10 +80,27 @@ public sealed class TrainingWorkerTests
         var result = await RunAsync(scope, Job("ok", "gold/0.shard"));
 
         Assert.Equal((TrainingOutcome.Succeeded, "candidate-ok", 1), (result.Outcome, result.ModelVersion, result.Attempt));
-        var (onnx, manifest) = await new ModelStore(scope.Account, scope.Layout).LoadAsync("candidate-ok");
+        var (onnx, manifest) = await new ModelStore(scope.Account, scope.Layout).LoadCandidateAsync("candidate-ok");
         Assert.NotEmpty(onnx);
+        Assert.Equal(ModelStore.Sha256Of(onnx), result.ModelSha256);
         Assert.Equal(FashionMnist.ClassNames, manifest.Classes);
         Assert.Equal("supervised", manifest.Lineage!.Recipe);
+        Assert.All(await ModelBlobsAsync(scope), blob => Assert.StartsWith($"{scope.Layout.Candidates}/", blob));
+    }
+
+    [Fact]
+    public async Task Attack_a_redelivered_job_cannot_replace_the_candidate_it_already_wrote()
+    {
+        await using var scope = await AzuriteStorage.CreateScopeAsync();
+        await WriteShardAsync(scope.Account.Blobs.GetBlobContainerClient(scope.Layout.Shards), "gold/0.shard", 100);
+        var first = await RunAsync(scope, Job("twice", "gold/0.shard"));
+
+        var again = await RunAsync(scope, Job("twice", "gold/0.shard") with { Seed = 2 });
+
+        Assert.Equal(TrainingOutcome.Succeeded, first.Outcome);
+        Assert.Equal(TrainingOutcome.Failed, again.Outcome);
+        Assert.Contains("already exists", again.Error);
+        Assert.Equal(first.ModelSha256, (await new ModelStore(scope.Account, scope.Layout).LoadCandidateAsync("candidate-twice")).Manifest.Sha256);
     }
 
     [Fact]

@@ -36,8 +36,8 @@ public sealed partial class TrainingWorker(StorageAccount storage, StorageLayout
     /// <summary>Runs jobs until the queue is empty (<paramref name="once"/>: after one job) or until cancelled.</summary>
     public async Task RunAsync(bool once, CancellationToken cancellationToken)
     {
-        await Jobs.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        await Results.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await EnsureExistsAsync(Jobs, cancellationToken);
+        await EnsureExistsAsync(Results, cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
             var ran = await RunNextAsync(cancellationToken);
@@ -124,6 +124,19 @@ public sealed partial class TrainingWorker(StorageAccount storage, StorageLayout
         var stored = await new ModelStore(storage, layout).SaveCandidateAsync(trained.Onnx, trained.Manifest, cancellationToken);
         return new TrainingResultMessage(job.JobId, TrainingOutcome.Succeeded, stored.Version, null, (int)message.DequeueCount,
             ModelSha256: stored.Sha256);
+    }
+
+    /// <summary>
+    /// Locally the worker creates its queues. In Azure the infrastructure has, and the trainer's identity may only send
+    /// to <c>training-results</c>, so creating it is refused (403): the queue is there all the same.
+    /// </summary>
+    private static async Task EnsureExistsAsync(QueueClient queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 403) { }
     }
 
     private static TrainingResultMessage Failed(string jobId, QueueMessage message, string error) =>

@@ -7,9 +7,10 @@ namespace SelfTrain.Api;
 
 /// <summary>
 /// <c>GET /api/health</c>: 200 with the served champion (and a champion the pointer names but that was refused, if
-/// any) when the storage account answers, 503 problem+json when it does not.
+/// any) and each background loop's last success and last error when the storage account answers, 503 problem+json
+/// when it does not.
 /// </summary>
-public sealed class HealthHandler(StorageAccount storage, ServedModel champion, ChampionLoader loader, TimeProvider clock)
+public sealed class HealthHandler(StorageAccount storage, ServedModel champion, ChampionLoader loader, BackgroundLoopStatus loops, TimeProvider clock)
 {
     public const string Route = "health";
 
@@ -33,6 +34,7 @@ public sealed class HealthHandler(StorageAccount storage, ServedModel champion, 
             storageLatencyMs = Math.Round(clock.GetElapsedTime(started).TotalMilliseconds, 1),
             champion = champion.Version,
             refusedChampion = loader.RefusedVersion,
+            loops = loops.Snapshot(),
         });
     }
 }

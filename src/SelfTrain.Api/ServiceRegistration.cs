@@ -31,6 +31,7 @@ public static class ServiceRegistration
         services.AddSingleton<GoldStore>();
         services.AddSingleton<GoldEvaluator>();
         services.AddRoundSteps();
+        services.AddSingleton<BackgroundLoopStatus>();
         services.AddHostedService<ChampionRefresher>();
 
         services.AddSingleton<HealthHandler>();

@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SelfTrain.Storage;
 
@@ -16,60 +15,58 @@ namespace SelfTrain.Serving;
 /// Downloads run ahead of labelling with bounded concurrency; labelling goes in batches.
 /// </summary>
 public sealed partial class IncomingWatcher(StorageAccount storage, StorageLayout layout, ImageLabeler labeler, ServingOptions options,
-    TimeProvider clock, ILogger<IncomingWatcher> logger) : BackgroundService
+    BackgroundLoopStatus status, TimeProvider clock, ILogger<IncomingWatcher> logger) : BackgroundLoop(status, clock, logger)
 {
     /// <summary>Metadata a labelled blob carries: the content hash its row is keyed by.</summary>
     public const string CheckpointMetadata = "selftrainlabel";
 
+    private TimeSpan _idleWait = options.IncomingPollInterval;
+
     private BlobContainerClient Incoming => storage.Blobs.GetBlobContainerClient(layout.Incoming);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override string Name => "incoming-watcher";
+
+    protected override async Task<TimeSpan> RunOnceAsync(CancellationToken cancellationToken)
     {
-        await Incoming.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
-        var wait = options.IncomingPollInterval;
-        while (!stoppingToken.IsCancellationRequested)
+        var started = Clock.GetTimestamp();
+        var labelled = 0;
+        try
         {
-            var labelled = 0;
-            var started = clock.GetTimestamp();
-            try
-            {
-                labelled = await RunOnceAsync(stoppingToken);
-            }
-            catch (NoChampionException)
-            {
-                LogWaitingForChampion();
-            }
-            catch (RequestFailedException ex)
-            {
-                LogStorageFailed(ex);
-            }
-            if (labelled > 0)
-            {
-                wait = options.IncomingPollInterval;
-                continue;
-            }
-            // Idle: back off, and never list for more than a tenth of the time, however large the container grows.
-            var listing = clock.GetElapsedTime(started);
-            await Task.Delay(Max(wait, listing * 9), clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            wait = Min(wait * 2, Max(options.IncomingIdlePollInterval, options.IncomingPollInterval));
+            await Incoming.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            labelled = await LabelPendingAsync(cancellationToken);
         }
+        catch (NoChampionException)
+        {
+            LogWaitingForChampion(); // not a failure: the images wait in place until a champion serves
+        }
+        if (labelled > 0)
+        {
+            _idleWait = options.IncomingPollInterval;
+            return TimeSpan.Zero;
+        }
+        // Idle: back off, and never list for more than a tenth of the time, however large the container grows.
+        var wait = Max(_idleWait, Clock.GetElapsedTime(started) * 9);
+        _idleWait = Min(_idleWait * 2, Max(options.IncomingIdlePollInterval, options.IncomingPollInterval));
+        return wait;
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>One pass over <c>incoming/</c>: labels every blob without a checkpoint. Returns how many it handled.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
+    public async Task<int> LabelPendingAsync(CancellationToken cancellationToken = default)
     {
         var downloads = Channel.CreateBounded<(BlobItem Item, IncomingImage? Image)>(
             new BoundedChannelOptions(options.BatchSize * 2) { SingleReader = true });
+        // Stops the downloads when labelling fails, so the producer never stays blocked on a full channel.
+        using var pass = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         var producer = Task.Run(async () =>
         {
             try
             {
-                await Parallel.ForEachAsync(PendingAsync(cancellationToken),
-                    new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = cancellationToken },
+                await Parallel.ForEachAsync(PendingAsync(pass.Token),
+                    new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = pass.Token },
                     async (item, ct) =>
                     {
                         var image = await IncomingImage.DownloadAsync(Incoming.GetBlobClient(item.Name), options.Limits, ct);
@@ -81,22 +78,29 @@ public sealed partial class IncomingWatcher(StorageAccount storage, StorageLayou
             {
                 downloads.Writer.Complete(ex);
             }
-        }, cancellationToken);
+        }, CancellationToken.None);
 
         var handled = 0;
-        var batch = new List<(BlobItem Item, IncomingImage Image)>(options.BatchSize);
-        await foreach (var (item, image) in downloads.Reader.ReadAllAsync(cancellationToken))
+        try
         {
-            if (image is null) continue; // gone since it was listed
-            batch.Add((item, image));
-            if (batch.Count == options.BatchSize || downloads.Reader.Count == 0)
+            var batch = new List<(BlobItem Item, IncomingImage Image)>(options.BatchSize);
+            await foreach (var (item, image) in downloads.Reader.ReadAllAsync(cancellationToken))
             {
-                handled += await LabelAndCheckpointAsync(batch, cancellationToken);
-                batch.Clear();
+                if (image is null) continue; // gone since it was listed
+                batch.Add((item, image));
+                if (batch.Count == options.BatchSize || downloads.Reader.Count == 0)
+                {
+                    handled += await LabelAndCheckpointAsync(batch, cancellationToken);
+                    batch.Clear();
+                }
             }
+            if (batch.Count > 0) handled += await LabelAndCheckpointAsync(batch, cancellationToken);
         }
-        if (batch.Count > 0) handled += await LabelAndCheckpointAsync(batch, cancellationToken);
-        await producer;
+        finally
+        {
+            await pass.CancelAsync();
+            await producer.ContinueWith(_ => { }, TaskScheduler.Default); // its error, if any, already ended the reader
+        }
         return handled;
     }
 
@@ -134,6 +138,4 @@ public sealed partial class IncomingWatcher(StorageAccount storage, StorageLayou
     [LoggerMessage(LogLevel.Information, "Incoming images wait for a champion model")]
     private partial void LogWaitingForChampion();
 
-    [LoggerMessage(LogLevel.Warning, "Storage failed while watching incoming images; will try again")]
-    private partial void LogStorageFailed(Exception error);
 }

@@ -18,12 +18,28 @@ public sealed class LabelStore(StorageAccount storage, StorageLayout layout)
     private const int MaxTransaction = 100; // the service's limit per entity-group transaction
     private const int MaxConflictRetries = 10;
 
-    private readonly Lazy<Task<TableClient>> _table = new(async () =>
+    private readonly Lock _creating = new();
+    private Task<TableClient>? _table;
+
+    /// <summary>
+    /// The table, created on first use. A creation that failed (a 403 while roles propagate, a storage blip) is not
+    /// kept: the next call tries again, so one bad start-up does not fail every write until the instance recycles.
+    /// </summary>
+    private Task<TableClient> TableAsync()
     {
-        var table = storage.Tables.GetTableClient(layout.Labels);
-        await table.CreateIfNotExistsAsync();
-        return table;
-    });
+        lock (_creating)
+        {
+            if (_table is null || _table.IsFaulted || _table.IsCanceled) _table = CreateAsync();
+            return _table;
+        }
+
+        async Task<TableClient> CreateAsync()
+        {
+            var table = storage.Tables.GetTableClient(layout.Labels);
+            await table.CreateIfNotExistsAsync();
+            return table;
+        }
+    }
 
     public string PartitionOf(ContentAddress content) => content.Bucket(layout.LabelPartitions).ToString("D4");
 
@@ -32,7 +48,7 @@ public sealed class LabelStore(StorageAccount storage, StorageLayout layout)
     /// <summary>Records a batch: new images in one transaction per partition, the rest one by one.</summary>
     public async Task RecordAsync(IReadOnlyCollection<LabelRecord> records, CancellationToken cancellationToken = default)
     {
-        var table = await _table.Value;
+        var table = await TableAsync();
         // The same bytes twice in one batch become one write with both names.
         var distinct = records.GroupBy(r => r.Content)
             .Select(g => g.First() with { BlobNames = g.SelectMany(r => r.BlobNames).Distinct().ToArray() });
@@ -59,7 +75,7 @@ public sealed class LabelStore(StorageAccount storage, StorageLayout layout)
     /// </summary>
     public async Task ReplaceLabelsAsync(IReadOnlyCollection<LabelRecord> records, CancellationToken cancellationToken = default)
     {
-        var table = await _table.Value;
+        var table = await TableAsync();
         foreach (var chunk in records.GroupBy(r => PartitionOf(r.Content)).SelectMany(g => g.Chunk(MaxTransaction)))
         {
             await table.SubmitTransactionAsync(chunk.Select(r =>
@@ -73,7 +89,7 @@ public sealed class LabelStore(StorageAccount storage, StorageLayout layout)
     }
 
     public async Task RecordAsync(LabelRecord record, CancellationToken cancellationToken = default) =>
-        await RecordOneAsync(await _table.Value, record, cancellationToken);
+        await RecordOneAsync(await TableAsync(), record, cancellationToken);
 
     private async Task RecordOneAsync(TableClient table, LabelRecord record, CancellationToken cancellationToken)
     {
@@ -113,7 +129,7 @@ public sealed class LabelStore(StorageAccount storage, StorageLayout layout)
 
     public async Task<LabelRecord?> GetAsync(ContentAddress content, CancellationToken cancellationToken = default)
     {
-        var table = await _table.Value;
+        var table = await TableAsync();
         var entity = await table.GetEntityIfExistsAsync<TableEntity>(PartitionOf(content), content.Hex, cancellationToken: cancellationToken);
         return entity.HasValue ? FromEntity(entity.Value!) : null;
     }
@@ -122,7 +138,7 @@ public sealed class LabelStore(StorageAccount storage, StorageLayout layout)
     public async IAsyncEnumerable<LabelRecord> ReadPartitionAsync(string partition,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var table = await _table.Value;
+        var table = await TableAsync();
         await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken))
             yield return FromEntity(entity);
     }
@@ -130,7 +146,7 @@ public sealed class LabelStore(StorageAccount storage, StorageLayout layout)
     /// <summary>Every row, partition by partition.</summary>
     public async IAsyncEnumerable<LabelRecord> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var table = await _table.Value;
+        var table = await TableAsync();
         await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
             yield return FromEntity(entity);
     }
@@ -138,7 +154,7 @@ public sealed class LabelStore(StorageAccount storage, StorageLayout layout)
     /// <summary>How many images have a row, labelled or rejected; reads keys only.</summary>
     public async Task<int> CountAsync(CancellationToken cancellationToken = default)
     {
-        var table = await _table.Value;
+        var table = await TableAsync();
         var count = 0;
         await foreach (var page in table.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: cancellationToken).AsPages())
             count += page.Values.Count;

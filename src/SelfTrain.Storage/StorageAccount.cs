@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -30,10 +31,11 @@ public sealed class StorageAccount
     /// <summary>Azurite's well-known development account.</summary>
     public const string DevelopmentConnectionString = "UseDevelopmentStorage=true";
 
-    public static StorageAccount FromConnectionString(string connectionString) =>
-        new(new BlobServiceClient(connectionString, Configure(new BlobClientOptions())),
-            new QueueServiceClient(connectionString, Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })),
-            new TableServiceClient(connectionString, Configure(new TableClientOptions())));
+    /// <param name="policies">Extra per-call pipeline policies for every client (e.g. a test's fault injection).</param>
+    public static StorageAccount FromConnectionString(string connectionString, params HttpPipelinePolicy[] policies) =>
+        new(new BlobServiceClient(connectionString, Configure(new BlobClientOptions(), policies)),
+            new QueueServiceClient(connectionString, Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, policies)),
+            new TableServiceClient(connectionString, Configure(new TableClientOptions(), policies)));
 
     /// <summary>Identity-based access; <paramref name="managedIdentityClientId"/> selects a user-assigned identity.</summary>
     public static StorageAccount FromAccountName(string accountName, string? managedIdentityClientId = null)
@@ -63,8 +65,9 @@ public sealed class StorageAccount
             $"or '{name}__accountName' (with '{name}__clientId' for a user-assigned identity).");
     }
 
-    private static T Configure<T>(T options) where T : ClientOptions
+    private static T Configure<T>(T options, params HttpPipelinePolicy[] policies) where T : ClientOptions
     {
+        foreach (var policy in policies) options.AddPolicy(policy, HttpPipelinePosition.PerCall);
         options.Retry.Mode = RetryMode.Exponential;
         options.Retry.MaxRetries = 5;
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);

@@ -35,7 +35,7 @@ public sealed class IncomingWatcherTests
 
         await foreach (var blob in fixture.Incoming.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.Metadata, Azure.Storage.Blobs.Models.BlobStates.None, null, CancellationToken.None))
             Assert.Equal(ContentAddress.Of(images[blob.Name]).Hex, blob.Metadata[IncomingWatcher.CheckpointMetadata]);
-        Assert.Equal(0, await fixture.Watcher().RunOnceAsync());
+        Assert.Equal(0, await fixture.Watcher().LabelPendingAsync());
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)

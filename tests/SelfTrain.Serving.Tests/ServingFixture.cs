@@ -44,8 +44,10 @@ internal sealed class ServingFixture : IAsyncDisposable
     }
 
     public IncomingWatcher Watcher() =>
-        new(Scope.Account, Layout, Labeler, Options with { IncomingPollInterval = TimeSpan.FromMilliseconds(100), IncomingIdlePollInterval = TimeSpan.FromMilliseconds(100) }, TimeProvider.System,
-            NullLogger<IncomingWatcher>.Instance);
+        new(Scope.Account, Layout, Labeler, Options with { IncomingPollInterval = TimeSpan.FromMilliseconds(100), IncomingIdlePollInterval = TimeSpan.FromMilliseconds(100) },
+            LoopStatus, TimeProvider.System, NullLogger<IncomingWatcher>.Instance);
+
+    public BackgroundLoopStatus LoopStatus { get; } = new();
 
     public async Task UploadAsync(string name, byte[] bytes) =>
         await Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(bytes), overwrite: true);

@@ -1,3 +1,4 @@
+using Azure;
 using SelfTrain.Core;
 using SelfTrain.Core.Labels;
 using SelfTrain.Testing;
@@ -104,5 +105,25 @@ public sealed class LabelStoreTests
         var row = (await store.GetAsync(rejected.Content))!;
         Assert.Equal((LabelStatus.Rejected, "NotAnImage", "not an image"), (row.Status, row.RejectionReason, row.RejectionDetail));
         Assert.Null(row.Prediction);
+    }
+
+    [Fact]
+    public async Task A_table_outage_at_start_up_is_not_remembered()
+    {
+        await using var scope = await AzuriteStorage.CreateScopeAsync();
+        var outage = new StorageOutage(403); // as while the app's role assignment propagates
+        var store = new LabelStore(StorageAccount.FromConnectionString(AzuriteStorage.ConnectionString, outage), scope.Layout);
+        var record = new LabelRecord
+        {
+            Content = ContentAddress.Of([1, 2, 3]), BlobNames = ["a.png"], Status = LabelStatus.Rejected, RejectionReason = "Empty",
+            RejectionDetail = "test", LabelledAt = DateTimeOffset.UnixEpoch,
+        };
+
+        outage.Begin();
+        await Assert.ThrowsAsync<RequestFailedException>(() => store.RecordAsync([record]));
+        outage.End();
+        await store.RecordAsync([record]);
+
+        Assert.Equal(LabelStatus.Rejected, (await store.GetAsync(record.Content))!.Status);
     }
 }

@@ -33,7 +33,7 @@ public sealed class StorageTestScope : IAsyncDisposable
         get
         {
             var layout = new StorageLayout { Prefix = Prefix, LabelPartitions = 8 };
-            foreach (var container in new[] { layout.Incoming, layout.Quarantine, layout.Models, layout.Shards, layout.Gold, layout.Runs })
+            foreach (var container in new[] { layout.Incoming, layout.Quarantine, layout.Models, layout.Candidates, layout.Shards, layout.Gold, layout.Runs })
                 Track(_containers, Account.Blobs.GetBlobContainerClient(container));
             foreach (var queue in new[] { layout.TrainingJobs, layout.TrainingResults })
                 Track(_queues, Account.Queues.GetQueueClient(queue));

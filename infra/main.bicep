@@ -293,15 +293,32 @@ module eventGridTopic 'modules/event-grid-topic.bicep' = {
   }
 }
 
+// The topic's identity writes undeliverable events to the dead-letter container, and nowhere else.
+module eventGridDeadLetterAccess 'modules/storage-scoped-roles.bicep' = {
+  scope: resourceGroup
+  params: {
+    storageAccountName: storageAccountName
+    principalId: eventGridTopic.outputs.principalId
+    containerRoles: [
+      {
+        container: containers.deadLetters
+        roleDefinitionId: roles.storageBlobDataContributor
+      }
+    ]
+  }
+}
+
 module blobEventSubscription 'modules/blob-event-subscription.bicep' = if (deployEventSubscription) {
   scope: resourceGroup
   params: {
     systemTopicName: systemTopicName
     subscriptionName: eventSubscriptionName
     functionAppName: functionAppName
+    storageAccountName: storageAccountName
   }
   dependsOn: [
     eventGridTopic
+    eventGridDeadLetterAccess
     functionApp
   ]
 }
@@ -325,5 +342,6 @@ output SELFTRAIN_FUNCTION_LABEL_IMAGE string = functions.labelImage
 output SELFTRAIN_CONTAINER_INCOMING string = containers.incoming
 output SELFTRAIN_CONTAINER_GOLD string = containers.gold
 output SELFTRAIN_CONTAINER_MODELS string = containers.models
+output SELFTRAIN_CONTAINER_DEAD_LETTERS string = containers.deadLetters
 output SELFTRAIN_QUEUE_TRAINING_JOBS string = queues.trainingJobs
 output SELFTRAIN_TABLE_LABELS string = tables.labels

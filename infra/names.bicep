@@ -12,6 +12,8 @@ var containers = {
   shards: 'shards'
   gold: 'gold'
   runs: 'runs'
+  // Event Grid's dead-lettered blob events, which the sweep function drains into labels.
+  deadLetters: 'incoming-deadletter'
 }
 
 @export()

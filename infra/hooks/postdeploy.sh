@@ -24,6 +24,9 @@ fi
 endpoint="https://$(az functionapp show --name "$app" --resource-group "$group" --query defaultHostName --output tsv)"
 endpoint="$endpoint/runtime/webhooks/blobs?functionName=Host.Functions.$SELFTRAIN_FUNCTION_LABEL_IMAGE&code=$key"
 
+# Undeliverable events go to the dead-letter container (written with the topic's identity), where the sweep reads them.
+storage_id=$(az storage account show --name "$AZURE_STORAGE_ACCOUNT_NAME" --resource-group "$group" --query id --output tsv)
+
 # Event Grid validates the webhook (the host answers the handshake) before the subscription is created.
 az eventgrid system-topic event-subscription create \
   --name "$AZURE_EVENTGRID_SUBSCRIPTION_NAME" \
@@ -36,6 +39,8 @@ az eventgrid system-topic event-subscription create \
   --max-events-per-batch 1 \
   --max-delivery-attempts 30 \
   --event-ttl 1440 \
+  --deadletter-identity systemassigned \
+  --deadletter-identity-endpoint "$storage_id/blobServices/default/containers/$SELFTRAIN_CONTAINER_DEAD_LETTERS" \
   --only-show-errors >/dev/null
 
 azd env set SELFTRAIN_DEPLOY_EVENT_SUBSCRIPTION true

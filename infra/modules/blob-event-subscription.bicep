@@ -13,8 +13,15 @@ param subscriptionName string
 @description('Name of the Functions app that hosts the blob trigger.')
 param functionAppName string
 
+@description('Storage account that holds the dead-letter container.')
+param storageAccountName string
+
 resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = {
   name: systemTopicName
+}
+
+resource storageAccount 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {
+  name: storageAccountName
 }
 
 resource functionApp 'Microsoft.Web/sites@2025-03-01' existing = {
@@ -49,6 +56,19 @@ resource subscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-
     retryPolicy: {
       maxDeliveryAttempts: 30
       eventTimeToLiveInMinutes: 1440
+    }
+    // An event that cannot be delivered within those attempts is kept, not dropped: the sweep function reads it.
+    deadLetterWithResourceIdentity: {
+      identity: {
+        type: 'SystemAssigned'
+      }
+      deadLetterDestination: {
+        endpointType: 'StorageBlob'
+        properties: {
+          resourceId: storageAccount.id
+          blobContainerName: containers.deadLetters
+        }
+      }
     }
   }
 }

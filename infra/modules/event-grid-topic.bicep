@@ -17,6 +17,10 @@ resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   name: name
   location: location
   tags: tags
+  // Writes events that could not be delivered to the dead-letter container, with no key.
+  identity: {
+    type: 'SystemAssigned'
+  }
   properties: {
     source: storageAccountId
     topicType: 'Microsoft.Storage.StorageAccounts'
@@ -24,3 +28,4 @@ resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
 }
 
 output name string = topic.name
+output principalId string = topic.identity.principalId

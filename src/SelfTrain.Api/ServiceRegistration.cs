@@ -28,6 +28,7 @@ public static class ServiceRegistration
         services.AddSingleton<ServedModel>();
         services.AddSingleton<ChampionLoader>();
         services.AddSingleton<ImageLabeler>();
+        services.AddSingleton<IncomingSweeper>();
         services.AddSingleton<GoldStore>();
         services.AddSingleton<GoldEvaluator>();
         services.AddRoundSteps();

@@ -13,10 +13,13 @@ namespace SelfTrain.Serving;
 public sealed class NoChampionException() : Exception("No champion model is being served yet; the image is left in place for later.");
 
 /// <summary>
-/// Labels incoming images with the champion: one row per distinct image in the label store. An image that cannot
-/// be read is copied to <c>quarantine/</c> with its reason in the blob's metadata, gets a Rejected row, and is then
-/// removed from <c>incoming/</c> — in that order, so a crash at any point loses nothing and a retry is harmless.
-/// The one handler behind both the Functions blob trigger and the local host's watcher.
+/// Labels incoming images with the champion: one row per distinct image in the label store, then a checkpoint in the
+/// blob's own metadata (the content hash), which tells the sweep the blob is done. An image that cannot be read is
+/// copied to <c>quarantine/</c> with its reason in the blob's metadata, gets a Rejected row, and is then removed from
+/// <c>incoming/</c> — in that order, so a crash at any point loses nothing and a retry is harmless. The checkpoint, the
+/// quarantine copy and the delete all hold only for the blob version that was read (its ETag): a newer upload under
+/// the same name is left for its own labelling. The one handler behind the Functions blob trigger, the sweep and the
+/// local host's watcher.
 /// </summary>
 public sealed partial class ImageLabeler(StorageAccount storage, StorageLayout layout, LabelStore labels, ServedModel champion,
     ServingOptions options, TimeProvider clock, ILogger<ImageLabeler> logger)
@@ -24,13 +27,16 @@ public sealed partial class ImageLabeler(StorageAccount storage, StorageLayout l
     public const string ReasonMetadata = "reason";
     public const string DetailMetadata = "detail";
 
-    /// <summary>The blob-trigger path: one blob, as a stream.</summary>
-    public async Task<LabelRecord> LabelAsync(string blobName, Stream content, CancellationToken cancellationToken = default)
+    /// <summary>Metadata a labelled blob carries: the content hash its row is keyed by.</summary>
+    public const string CheckpointMetadata = "selftrainlabel";
+
+    /// <summary>One blob of <c>incoming/</c> by name (the blob trigger, a poison message, a dead-lettered event).</summary>
+    /// <returns>Null when the blob is gone (handled before, or deleted).</returns>
+    /// <exception cref="NoChampionException">Nothing is served yet; the blob is left as it was.</exception>
+    public async Task<LabelRecord?> LabelBlobAsync(string blobName, CancellationToken cancellationToken = default)
     {
-        var blob = storage.Blobs.GetBlobContainerClient(layout.Incoming).GetBlobClient(blobName);
-        var image = await IncomingImage.ReadAsync(blobName, content, () => blob.OpenReadAsync(cancellationToken: cancellationToken),
-            options.Limits, cancellationToken);
-        return (await LabelAsync([image], cancellationToken))[0];
+        var image = await IncomingImage.DownloadAsync(Incoming.GetBlobClient(blobName), options.Limits, cancellationToken);
+        return image is null ? null : (await LabelAsync([image], cancellationToken))[0];
     }
 
     /// <summary>Labels a batch with one model run and one table transaction per partition.</summary>
@@ -66,11 +72,32 @@ public sealed partial class ImageLabeler(StorageAccount storage, StorageLayout l
         var rejected = images.Zip(records).Where(x => x.Second.Status == LabelStatus.Rejected).ToArray();
         await Parallel.ForEachAsync(rejected, cancellationToken, async (x, ct) => await CopyToQuarantineAsync(x.First, x.Second, ct));
         await labels.RecordAsync(records, cancellationToken);
-        await Parallel.ForEachAsync(rejected, cancellationToken, async (x, ct) =>
-        {
-            await Incoming.GetBlobClient(x.First.BlobName).DeleteIfExistsAsync(cancellationToken: ct);
-            LogQuarantined(x.First.BlobName, x.Second.RejectionReason!, x.Second.RejectionDetail!);
-        });
+        // One small request per blob, as many in flight as downloads, or they would pace the labelling.
+        await Parallel.ForEachAsync(images.Zip(records), new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = cancellationToken },
+            async (x, ct) =>
+            {
+                var (image, record) = x;
+                var blob = Incoming.GetBlobClient(image.BlobName);
+                var sameVersion = image.ETag is { } etag ? new BlobRequestConditions { IfMatch = etag } : null;
+                try
+                {
+                    if (record.Status == LabelStatus.Labelled)
+                    {
+                        var metadata = new Dictionary<string, string>(image.Metadata ?? new Dictionary<string, string>())
+                        {
+                            [CheckpointMetadata] = image.Content.Hex,
+                        };
+                        await blob.SetMetadataAsync(metadata, sameVersion, ct);
+                        return;
+                    }
+                    await blob.DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots, sameVersion, ct);
+                    LogQuarantined(image.BlobName, record.RejectionReason!, record.RejectionDetail!);
+                }
+                catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+                {
+                    // Gone, or overwritten since it was read: the newer upload is labelled on its own.
+                }
+            });
         return records;
     }
 
@@ -96,13 +123,13 @@ public sealed partial class ImageLabeler(StorageAccount storage, StorageLayout l
         }
         try
         {
-            // Too big to have been kept in memory: stream it across.
-            await using var source = await Incoming.GetBlobClient(image.BlobName).OpenReadAsync(cancellationToken: cancellationToken);
+            // Too big to have been kept in memory: stream the version that was read across.
+            await using var source = await IncomingImage.OpenAsync(Incoming.GetBlobClient(image.BlobName), image.ETag, cancellationToken);
             await target.UploadAsync(source, upload, cancellationToken);
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
-            // Already moved by an earlier delivery of the same blob.
+            // Already moved by an earlier delivery of the same blob, or replaced by a newer upload.
         }
     }
 

@@ -1,15 +1,19 @@
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using SelfTrain.Core;
 using SelfTrain.Inference;
 
 namespace SelfTrain.Serving;
 
 /// <summary>
-/// One uploaded blob read into memory (within the byte limit), with its content address; or, when it is too big
-/// or empty, the reason together with the address of its full content.
+/// One uploaded blob read into memory (within the byte limit), with its content address and the ETag and metadata of
+/// the version that was read; or, when it is too big or empty, the reason together with the address of its full
+/// content. Whatever is later done to the blob (checkpoint, quarantine, delete) is conditional on that ETag, so a newer
+/// upload under the same name is never mistaken for this one.
 /// </summary>
-public sealed record IncomingImage(string BlobName, ContentAddress Content, byte[]? Bytes, ImageRejectedException? ReadRejection)
+public sealed record IncomingImage(string BlobName, ContentAddress Content, byte[]? Bytes, ImageRejectedException? ReadRejection,
+    ETag? ETag = null, IReadOnlyDictionary<string, string>? Metadata = null)
 {
     public static async Task<IncomingImage> ReadAsync(string blobName, Stream content, Func<Task<Stream>> reopen, ImageLimits limits,
         CancellationToken cancellationToken)
@@ -32,12 +36,22 @@ public sealed record IncomingImage(string BlobName, ContentAddress Content, byte
     {
         try
         {
-            await using var stream = await blob.OpenReadAsync(cancellationToken: cancellationToken);
-            return await ReadAsync(blob.Name, stream, () => blob.OpenReadAsync(cancellationToken: cancellationToken), limits, cancellationToken);
+            var download = (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value;
+            await using var stream = download.Content;
+            var etag = download.Details.ETag;
+            var image = await ReadAsync(blob.Name, stream, () => OpenAsync(blob, etag, cancellationToken), limits, cancellationToken);
+            return image with { ETag = etag, Metadata = new Dictionary<string, string>(download.Details.Metadata) };
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
-            return null;
+            return null; // gone, or replaced while being read (the new upload is its own delivery)
         }
     }
+
+    /// <summary>The same version of the blob again, streamed.</summary>
+    public static Task<Stream> OpenAsync(BlobClient blob, ETag? etag, CancellationToken cancellationToken) =>
+        blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false)
+        {
+            Conditions = etag is { } version ? new BlobRequestConditions { IfMatch = version } : null,
+        }, cancellationToken);
 }

@@ -20,6 +20,12 @@ public sealed record ServingOptions
     /// </summary>
     public TimeSpan IncomingIdlePollInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How old a blob without a label must be before the sweep labels it (in Azure, where Event Grid normally delivers
+    /// within seconds; the local watcher sweeps everything).
+    /// </summary>
+    public TimeSpan SweepMinimumAge { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Images labelled per model run and per table transaction.</summary>
     public int BatchSize { get; init; } = 64;
 

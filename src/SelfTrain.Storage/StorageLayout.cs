@@ -22,6 +22,12 @@ public sealed record StorageLayout
     public string Shards => Name("shards");
     public string Gold => Name("gold");
     public string Runs => Name("runs");
+    /// <summary>Event Grid's dead-lettered blob events (deliveries to the blob trigger that never succeeded).</summary>
+    public string DeadLetters => Name("incoming-deadletter");
+
+    /// <summary>Where the Functions host puts blob-trigger deliveries that failed every retry (its own name).</summary>
+    public string BlobTriggerPoison => Name("webjobs-blobtrigger-poison");
+
     public string TrainingJobs => Name("training-jobs");
     public string TrainingResults => Name("training-results");
 

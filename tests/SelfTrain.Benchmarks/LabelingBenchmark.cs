@@ -72,11 +72,11 @@ internal static class LabelingBenchmark
             await new ChampionLoader(models, served, new InferenceOptions(), NullLogger<ChampionLoader>.Instance).RefreshAsync();
             var labels = new LabelStore(account, layout);
             var labeler = new ImageLabeler(account, layout, labels, served, serving, TimeProvider.System, NullLogger<ImageLabeler>.Instance);
-            var watcher = new IncomingWatcher(account, layout, labeler, serving, new BackgroundLoopStatus(), TimeProvider.System, NullLogger<IncomingWatcher>.Instance);
+            var sweeper = new IncomingSweeper(account, layout, labeler, serving, TimeProvider.System, NullLogger<IncomingSweeper>.Instance);
 
             var clock = Stopwatch.StartNew();
             var handled = 0;
-            while (handled < pngs.Length) handled += await watcher.LabelPendingAsync();
+            while (handled < pngs.Length) handled += await sweeper.SweepAsync(TimeSpan.Zero);
             var seconds = clock.Elapsed.TotalSeconds;
 
             var rows = await labels.ReadAllAsync().CountAsync(r => r.Status == LabelStatus.Labelled);

@@ -16,7 +16,7 @@ public sealed class WiringTests
     [Fact]
     public void The_shared_names_are_the_ones_the_code_uses()
     {
-        Assert.Equal(["candidates", "gold", "incoming", "models", "quarantine", "runs", "shards"], Infra.Names("containers").Values.Cast<string>().Order());
+        Assert.Equal(["candidates", "gold", "incoming", "incoming-deadletter", "models", "quarantine", "runs", "shards"], Infra.Names("containers").Values.Cast<string>().Order());
         Assert.Equal(["training-jobs", "training-results"], Infra.Names("queues").Values.Cast<string>().Order());
         Assert.Equal(["labels"], Infra.Names("tables").Values.Cast<string>());
         Assert.Equal("LabelImage", LabelImage);
@@ -205,6 +205,24 @@ public sealed class WiringTests
                 ($"{accountScope}/queueServices/default/queues/{Infra.Name("queues", "trainingResults")}", "storageQueueDataMessageSender"),
             },
             storageGrants.Select(g => (g.Scope[g.Scope.IndexOf(accountScope, StringComparison.Ordinal)..], g.Role)).Order());
+    }
+
+    [Fact]
+    public void Undeliverable_blob_events_are_dead_lettered_with_the_topic_identity_to_a_container_only_it_and_the_app_write()
+    {
+        var main = Infra.MainTemplate(("deployEventSubscription", true));
+        var subscription = main.Single("Microsoft.EventGrid/systemTopics/eventSubscriptions").Properties;
+        var deadLetter = (Dictionary<string, object?>)subscription["deadLetterWithResourceIdentity"]!;
+        Assert.Equal("SystemAssigned", ((Dictionary<string, object?>)deadLetter["identity"]!)["type"]);
+        var destination = (Dictionary<string, object?>)((Dictionary<string, object?>)deadLetter["deadLetterDestination"]!)["properties"]!;
+        Assert.Equal(Infra.Name("containers", "deadLetters"), destination["blobContainerName"]);
+        Assert.Equal("SystemAssigned", ((Dictionary<string, object?>)main.Single("Microsoft.EventGrid/systemTopics").Get("identity")!)["type"]);
+
+        var topicGrants = main.AllResources("Microsoft.Authorization/roleAssignments")
+            .Where(a => a.Properties["principalId"] is Unresolved u && u.Expression == "reference('eventGridTopic').outputs.principalId.value")
+            .Select(a => Assert.IsType<string>(a.Get("scope")))
+            .ToList();
+        Assert.EndsWith($"/containers/{Infra.Name("containers", "deadLetters")}", Assert.Single(topicGrants));
     }
 
     [Fact]

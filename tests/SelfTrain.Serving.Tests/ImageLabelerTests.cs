@@ -54,9 +54,9 @@ public sealed class ImageLabelerTests
         var png = TestImages.Png(28, 28, seed: 1, gray: true);
         await fixture.UploadAsync("a.png", png);
 
-        var first = await fixture.Labeler.LabelAsync("a.png", new MemoryStream(png));
+        var first = (await fixture.Labeler.LabelBlobAsync("a.png"))!;
         var afterFirst = await fixture.Labels.ReadAllAsync().ToListAsync();
-        var second = await fixture.Labeler.LabelAsync("a.png", new MemoryStream(png));
+        var second = (await fixture.Labeler.LabelBlobAsync("a.png"))!;
         var afterSecond = await fixture.Labels.ReadAllAsync().ToListAsync();
 
         Assert.Equal(first.Prediction!.Probabilities, second.Prediction!.Probabilities);
@@ -70,8 +70,8 @@ public sealed class ImageLabelerTests
     {
         await using var fixture = await ServingFixture.CreateAsync();
         await fixture.UploadAsync("junk.png", TestImages.NotAnImage());
-        await fixture.Labeler.LabelAsync("junk.png", new MemoryStream(TestImages.NotAnImage()));
-        await fixture.Labeler.LabelAsync("junk.png", new MemoryStream(TestImages.NotAnImage()));
+        Assert.NotNull(await fixture.Labeler.LabelBlobAsync("junk.png"));
+        Assert.Null(await fixture.Labeler.LabelBlobAsync("junk.png")); // moved to quarantine by the first
 
         Assert.True(await fixture.Quarantine.GetBlobClient("junk.png").ExistsAsync());
         Assert.Equal(["junk.png"], Assert.Single(await fixture.Labels.ReadAllAsync().ToListAsync()).BlobNames);

@@ -34,7 +34,7 @@ public sealed class IncomingWatcherTests
             Assert.Equal([name], rows.Single(r => r.Content == ContentAddress.Of(bytes)).BlobNames);
 
         await foreach (var blob in fixture.Incoming.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.Metadata, Azure.Storage.Blobs.Models.BlobStates.None, null, CancellationToken.None))
-            Assert.Equal(ContentAddress.Of(images[blob.Name]).Hex, blob.Metadata[IncomingWatcher.CheckpointMetadata]);
+            Assert.Equal(ContentAddress.Of(images[blob.Name]).Hex, blob.Metadata[ImageLabeler.CheckpointMetadata]);
         Assert.Equal(0, await fixture.Watcher().LabelPendingAsync());
     }
 

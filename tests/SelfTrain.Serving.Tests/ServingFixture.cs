@@ -43,8 +43,11 @@ internal sealed class ServingFixture : IAsyncDisposable
         return fixture;
     }
 
+    public IncomingSweeper Sweeper(TimeProvider? clock = null) =>
+        new(Scope.Account, Layout, Labeler, Options, clock ?? TimeProvider.System, NullLogger<IncomingSweeper>.Instance);
+
     public IncomingWatcher Watcher() =>
-        new(Scope.Account, Layout, Labeler, Options with { IncomingPollInterval = TimeSpan.FromMilliseconds(100), IncomingIdlePollInterval = TimeSpan.FromMilliseconds(100) },
+        new(Sweeper(), Options with { IncomingPollInterval = TimeSpan.FromMilliseconds(100), IncomingIdlePollInterval = TimeSpan.FromMilliseconds(100) },
             LoopStatus, TimeProvider.System, NullLogger<IncomingWatcher>.Instance);
 
     public BackgroundLoopStatus LoopStatus { get; } = new();

@@ -1,0 +1,177 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
+using SelfTrain.Storage;
+
+namespace SelfTrain.Serving;
+
+/// <summary>
+/// Makes sure nothing uploaded is lost: finds the blobs of <c>incoming/</c> that carry no checkpoint (no row was
+/// written for them: a delivery that failed, an event that never came, a champion that was not there yet) and labels
+/// them through <see cref="ImageLabeler"/>. Downloads run ahead of labelling with bounded concurrency through a
+/// bounded channel; labelling goes in batches. Also drains what the Functions host sets aside: the blob trigger's
+/// poison queue and Event Grid's dead-lettered events, labelling the blobs they name.
+/// </summary>
+public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayout layout, ImageLabeler labeler, ServingOptions options,
+    TimeProvider clock, ILogger<IncomingSweeper> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private BlobContainerClient Incoming => storage.Blobs.GetBlobContainerClient(layout.Incoming);
+
+    /// <summary>
+    /// One pass: labels every blob without a checkpoint last modified at least <paramref name="minimumAge"/> ago
+    /// (younger ones may still be on their way through the trigger). Returns how many it handled.
+    /// </summary>
+    /// <exception cref="NoChampionException">Nothing is served yet; the blobs stay as they are.</exception>
+    public async Task<int> SweepAsync(TimeSpan minimumAge, CancellationToken cancellationToken = default)
+    {
+        var downloads = Channel.CreateBounded<IncomingImage?>(new BoundedChannelOptions(options.BatchSize * 2) { SingleReader = true });
+        // Stops the downloads when labelling fails, so the producer never stays blocked on a full channel.
+        using var pass = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var cutoff = clock.GetUtcNow() - minimumAge;
+
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                await Parallel.ForEachAsync(PendingAsync(cutoff, pass.Token),
+                    new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = pass.Token },
+                    async (item, ct) => await downloads.Writer.WriteAsync(
+                        await IncomingImage.DownloadAsync(Incoming.GetBlobClient(item.Name), options.Limits, ct), ct));
+                downloads.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                downloads.Writer.Complete(ex);
+            }
+        }, CancellationToken.None);
+
+        var handled = 0;
+        try
+        {
+            var batch = new List<IncomingImage>(options.BatchSize);
+            await foreach (var image in downloads.Reader.ReadAllAsync(cancellationToken))
+            {
+                if (image is null) continue; // gone since it was listed
+                batch.Add(image);
+                if (batch.Count == options.BatchSize || downloads.Reader.Count == 0)
+                {
+                    handled += await LabelBatchAsync(batch, cancellationToken);
+                    batch.Clear();
+                }
+            }
+            if (batch.Count > 0) handled += await LabelBatchAsync(batch, cancellationToken);
+        }
+        finally
+        {
+            await pass.CancelAsync();
+            await producer.ContinueWith(_ => { }, TaskScheduler.Default); // its error, if any, already ended the reader
+        }
+        return handled;
+    }
+
+    /// <summary>
+    /// Labels the blob of each message on the blob trigger's poison queue (deliveries that failed every retry), then
+    /// deletes the message. A message that names no blob of <c>incoming/</c> is deleted as it is.
+    /// </summary>
+    public async Task<int> DrainPoisonQueueAsync(CancellationToken cancellationToken = default)
+    {
+        var queue = storage.Queues.GetQueueClient(layout.BlobTriggerPoison);
+        if (!(await queue.ExistsAsync(cancellationToken)).Value) return 0;
+        var drained = 0;
+        while ((await queue.ReceiveMessagesAsync(16, TimeSpan.FromMinutes(1), cancellationToken)).Value is { Length: > 0 } messages)
+        {
+            foreach (var message in messages)
+            {
+                if (PoisonBlobName(message.Body.ToString()) is { } name) await labeler.LabelBlobAsync(name, cancellationToken);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                drained++;
+            }
+        }
+        if (drained > 0) LogDrained(drained, layout.BlobTriggerPoison);
+        return drained;
+    }
+
+    /// <summary>Labels the blobs named by Event Grid's dead-lettered <c>BlobCreated</c> events, then deletes each dead letter.</summary>
+    public async Task<int> DrainDeadLettersAsync(CancellationToken cancellationToken = default)
+    {
+        var deadLetters = storage.Blobs.GetBlobContainerClient(layout.DeadLetters);
+        var drained = 0;
+        try
+        {
+            await foreach (var item in deadLetters.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken))
+            {
+                var content = (await deadLetters.GetBlobClient(item.Name).DownloadContentAsync(cancellationToken)).Value.Content;
+                foreach (var name in DeadLetteredBlobNames(content.ToString())) await labeler.LabelBlobAsync(name, cancellationToken);
+                await deadLetters.DeleteBlobIfExistsAsync(item.Name, cancellationToken: cancellationToken);
+                drained++;
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return 0; // no container: nothing was ever dead-lettered
+        }
+        if (drained > 0) LogDrained(drained, layout.DeadLetters);
+        return drained;
+    }
+
+    private async Task<int> LabelBatchAsync(IReadOnlyList<IncomingImage> batch, CancellationToken cancellationToken)
+    {
+        var records = await labeler.LabelAsync(batch, cancellationToken);
+        LogLabelled(batch.Count, records.Count(r => r.Status != Core.Labels.LabelStatus.Labelled));
+        return batch.Count;
+    }
+
+    private async IAsyncEnumerable<BlobItem> PendingAsync(DateTimeOffset cutoff,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in Incoming.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, cancellationToken))
+            if (!item.Metadata.ContainsKey(ImageLabeler.CheckpointMetadata) && item.Properties.LastModified <= cutoff)
+                yield return item;
+    }
+
+    /// <summary>The blob a poison message names, when it is one of <c>incoming/</c> (the host writes ContainerName and BlobName).</summary>
+    private string? PoisonBlobName(string message)
+    {
+        try
+        {
+            var poison = JsonSerializer.Deserialize<PoisonMessage>(message, Json);
+            return poison?.ContainerName == layout.Incoming && !string.IsNullOrEmpty(poison.BlobName) ? poison.BlobName : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Event Grid writes a JSON array of events; a BlobCreated subject is /blobServices/default/containers/{c}/blobs/{name}.</summary>
+    private IEnumerable<string> DeadLetteredBlobNames(string deadLetter)
+    {
+        var prefix = $"/blobServices/default/containers/{layout.Incoming}/blobs/";
+        DeadLetteredEvent[]? events;
+        try
+        {
+            events = JsonSerializer.Deserialize<DeadLetteredEvent[]>(deadLetter, Json);
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+        return (events ?? []).Select(e => e.Subject).OfType<string>().Where(s => s.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(s => s[prefix.Length..]).Where(n => n.Length > 0).Distinct();
+    }
+
+    private sealed record PoisonMessage(string? ContainerName, string? BlobName);
+
+    private sealed record DeadLetteredEvent(string? Subject);
+
+    [LoggerMessage(LogLevel.Information, "Labelled {Count} incoming images ({Rejected} quarantined)")]
+    private partial void LogLabelled(int count, int rejected);
+
+    [LoggerMessage(LogLevel.Warning, "Recovered {Count} failed deliveries from {Source}")]
+    private partial void LogDrained(int count, string source);
+}

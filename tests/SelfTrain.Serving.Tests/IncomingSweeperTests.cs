@@ -1,0 +1,100 @@
+using System.Text.Json;
+using SelfTrain.Core;
+using SelfTrain.Core.Labels;
+using SelfTrain.Testing;
+
+namespace SelfTrain.Serving.Tests;
+
+/// <summary>Nothing uploaded is lost: whatever no delivery labelled, the sweep does.</summary>
+public sealed class IncomingSweeperTests
+{
+    /// <summary>The system clock moved forward, so blobs written now look old to the sweep.</summary>
+    private sealed class LaterClock(TimeSpan later) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + later;
+    }
+
+    [Fact]
+    public async Task The_sweep_labels_unmarked_blobs_once_they_are_older_than_its_age()
+    {
+        await using var fixture = await ServingFixture.CreateAsync();
+        var delivered = TestImages.Png(28, 28, seed: 1, gray: true);
+        var missed = TestImages.Png(28, 28, seed: 2, gray: true);
+        await fixture.UploadAsync("delivered.png", delivered);
+        await fixture.UploadAsync("missed.png", missed);
+        Assert.NotNull(await fixture.Labeler.LabelBlobAsync("delivered.png")); // the trigger's delivery
+
+        Assert.Equal(0, await fixture.Sweeper().SweepAsync(TimeSpan.FromMinutes(10))); // too young: its event may be on the way
+        Assert.Equal(1, await fixture.Sweeper(new LaterClock(TimeSpan.FromMinutes(11))).SweepAsync(TimeSpan.FromMinutes(10)));
+
+        Assert.Equal(["missed.png"], (await fixture.Labels.GetAsync(ContentAddress.Of(missed)))!.BlobNames);
+        Assert.Equal(2, await fixture.Labels.CountAsync());
+    }
+
+    [Fact]
+    public async Task An_image_uploaded_while_no_champion_serves_is_labelled_by_the_sweep_once_one_does()
+    {
+        await using var fixture = await ServingFixture.CreateAsync(withChampion: false);
+        var png = TestImages.Png(28, 28, seed: 1, gray: true);
+        await fixture.UploadAsync("early.png", png);
+
+        // The blob trigger's delivery: it finds no champion and leaves the blob as it is.
+        await Assert.ThrowsAsync<NoChampionException>(() => fixture.Labeler.LabelBlobAsync("early.png"));
+        Assert.Empty(await fixture.Labels.ReadAllAsync().ToListAsync());
+
+        await fixture.Models.RegisterChampionAsync(new LinearTestModel("late", classes: 10, width: 28, height: 28));
+        await fixture.Loader.RefreshAsync();
+        Assert.Equal(1, await fixture.Sweeper(new LaterClock(TimeSpan.FromHours(1))).SweepAsync(TimeSpan.FromMinutes(10)));
+        Assert.Equal("late", (await fixture.Labels.GetAsync(ContentAddress.Of(png)))!.ModelVersion);
+    }
+
+    [Fact]
+    public async Task Poison_messages_and_dead_lettered_events_are_drained_into_labels()
+    {
+        await using var fixture = await ServingFixture.CreateAsync();
+        var poisoned = TestImages.Png(28, 28, seed: 3, gray: true);
+        var deadLettered = TestImages.Png(28, 28, seed: 4, gray: true);
+        await fixture.UploadAsync("poisoned.png", poisoned);
+        await fixture.UploadAsync("dead/lettered.png", deadLettered);
+        var poison = fixture.Scope.Account.Queues.GetQueueClient(fixture.Layout.BlobTriggerPoison);
+        await poison.CreateIfNotExistsAsync();
+        await poison.SendMessageAsync(JsonSerializer.Serialize(new
+        {
+            Type = "BlobTrigger", FunctionId = "Host.Functions.LabelImage", BlobType = "BlockBlob", ContainerName = fixture.Layout.Incoming,
+            BlobName = "poisoned.png", ETag = "\"0x1\"",
+        }));
+        await poison.SendMessageAsync("not a poison message");
+        var deadLetters = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Layout.DeadLetters);
+        await deadLetters.CreateIfNotExistsAsync();
+        await deadLetters.UploadBlobAsync("topic/2026/12/02/event.json", BinaryData.FromString(JsonSerializer.Serialize(new[]
+        {
+            new { id = "1", eventType = "Microsoft.Storage.BlobCreated", subject = $"/blobServices/default/containers/{fixture.Layout.Incoming}/blobs/dead/lettered.png" },
+        })));
+
+        Assert.Equal(2, await fixture.Sweeper().DrainPoisonQueueAsync());
+        Assert.Equal(1, await fixture.Sweeper().DrainDeadLettersAsync());
+
+        Assert.Equal(LabelStatus.Labelled, (await fixture.Labels.GetAsync(ContentAddress.Of(poisoned)))!.Status);
+        Assert.Equal(["dead/lettered.png"], (await fixture.Labels.GetAsync(ContentAddress.Of(deadLettered)))!.BlobNames);
+        Assert.Empty((await poison.PeekMessagesAsync()).Value);
+        Assert.Empty(await deadLetters.GetBlobsAsync().ToListAsync());
+    }
+
+    [Fact]
+    public async Task An_upload_that_overwrites_a_rejected_image_while_it_is_quarantined_is_kept_and_labelled()
+    {
+        await using var fixture = await ServingFixture.CreateAsync();
+        await fixture.UploadAsync("photo.png", TestImages.NotAnImage());
+        var stale = (await IncomingImage.DownloadAsync(fixture.Incoming.GetBlobClient("photo.png"), fixture.Options.Limits, default))!;
+        var fresh = TestImages.Png(28, 28, seed: 5, gray: true);
+        await fixture.UploadAsync("photo.png", fresh); // the user re-uploads a good picture under the same name
+
+        var record = Assert.Single(await fixture.Labeler.LabelAsync([stale]));
+
+        Assert.Equal(LabelStatus.Rejected, record.Status);
+        Assert.Equal(TestImages.NotAnImage(), (await fixture.Quarantine.GetBlobClient("photo.png").DownloadContentAsync()).Value.Content.ToArray());
+        Assert.Equal(fresh, (await fixture.Incoming.GetBlobClient("photo.png").DownloadContentAsync()).Value.Content.ToArray());
+        Assert.Equal(1, await fixture.Sweeper().SweepAsync(TimeSpan.Zero));
+        Assert.Equal(LabelStatus.Labelled, (await fixture.Labels.GetAsync(ContentAddress.Of(fresh)))!.Status);
+    }
+}

@@ -17,7 +17,9 @@ public static class ServiceRegistration
         services.AddSingleton(_ => StorageAccount.FromSetting(
             name => configuration[name] ?? (name == StorageAccount.SettingName ? fallbackStorage : null)));
         services.AddSingleton(configuration.GetSection(StorageLayout.Section).Get<StorageLayout>() ?? new StorageLayout());
-        services.AddSingleton(configuration.GetSection(ServingOptions.Section).Get<ServingOptions>() ?? new ServingOptions());
+        var serving = configuration.GetSection(ServingOptions.Section).Get<ServingOptions>() ?? new ServingOptions();
+        DecodeMemoryBudget.Configure(serving.DecodeMemoryBudgetBytes);
+        services.AddSingleton(serving);
         services.AddSingleton(configuration.GetSection(InferenceOptions.Section).Get<InferenceOptions>() ?? new InferenceOptions());
         services.AddSingleton(GateFloor(configuration));
         services.AddSingleton(TimeProvider.System);

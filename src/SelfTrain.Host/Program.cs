@@ -1,3 +1,5 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.DurableTask.Client;
 using SelfTrain.Api;
 using SelfTrain.Host;
@@ -20,6 +22,25 @@ if (operatorAccess.Problems() is { Count: > 0 } operatorProblems)
 builder.Services.AddSingleton(operatorAccess);
 builder.Services.AddSingleton<OperatorAccess>();
 
+// Predictions in flight are bounded (each may hold a decoded image); a burst beyond the queue gets 503 + Retry-After.
+var serving = builder.Configuration.GetSection(ServingOptions.Section).Get<ServingOptions>() ?? new ServingOptions();
+builder.Services.AddRateLimiter(limiter =>
+{
+    limiter.AddConcurrencyLimiter(PredictHandler.Route, options =>
+    {
+        options.PermitLimit = serving.MaxConcurrentPredictions;
+        options.QueueLimit = serving.PredictQueueLimit;
+        options.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
+    });
+    limiter.OnRejected = async (context, cancellationToken) =>
+    {
+        context.HttpContext.Response.Headers.RetryAfter = "1";
+        await Results.Problem(title: "Too many predictions in flight", statusCode: StatusCodes.Status503ServiceUnavailable,
+            detail: $"{serving.MaxConcurrentPredictions} predictions are running and {serving.PredictQueueLimit} waiting; retry after a second.")
+            .ExecuteAsync(context.HttpContext);
+    };
+});
+
 // Azurite has no Event Grid: a watcher stands in for the blob trigger, feeding the same handler.
 builder.Services.AddHostedService<IncomingWatcher>();
 
@@ -35,9 +56,11 @@ builder.Services.AddHostedService<TrainingResultListener>();
 builder.Services.AddSingleton<DurableStatusHandler>();
 
 var app = builder.Build();
+app.UseRateLimiter();
 var api = app.MapGroup("/api");
 api.MapGet(HealthHandler.Route, (HttpRequest request, HealthHandler handler) => handler.HandleAsync(request));
-api.MapPost(PredictHandler.Route, (HttpRequest request, PredictHandler handler) => handler.HandleAsync(request));
+api.MapPost(PredictHandler.Route, (HttpRequest request, PredictHandler handler) => handler.HandleAsync(request))
+    .RequireRateLimiting(PredictHandler.Route);
 
 var operators = app.MapGroup("/api").AddEndpointFilter<OperatorAccess>();
 operators.MapPost(RoundsHandler.Route, (HttpRequest request, RoundsHandler handler, DurableTaskClient client) => handler.StartAsync(request, client));

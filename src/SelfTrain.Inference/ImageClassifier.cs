@@ -17,7 +17,7 @@ public static class ImageClassifier
     public static ImageOutcome[] Classify(OnnxClassifier model, IReadOnlyList<byte[]> images, ImageLimits limits)
     {
         var sampleLength = model.SampleLength;
-        var batch = new float[images.Count * sampleLength];
+        var batch = new float[checked((int)((long)images.Count * sampleLength))];
         var outcomes = new ImageOutcome[images.Count];
         var slots = new int[images.Count];
 
@@ -25,8 +25,8 @@ public static class ImageClassifier
         {
             try
             {
-                using var bitmap = ImageDecoder.Decode(images[i], limits);
-                ImagePreprocessor.Write(bitmap, model.Manifest.Input, batch.AsSpan(i * sampleLength, sampleLength));
+                using var bitmap = ImageDecoder.Decode(images[i], limits, model.Manifest.Input.Width, model.Manifest.Input.Height);
+                ImagePreprocessor.Write(bitmap, model.Manifest.Input, batch.AsSpan(checked(i * sampleLength), sampleLength));
                 outcomes[i] = new ImageOutcome(null, bitmap.Width, bitmap.Height, null);
                 slots[i] = 1;
             }
@@ -44,7 +44,7 @@ public static class ImageClassifier
         for (var i = 0; i < images.Count; i++)
         {
             if (slots[i] == 0) continue;
-            if (accepted != i) Array.Copy(batch, i * sampleLength, batch, accepted * sampleLength, sampleLength);
+            if (accepted != i) Array.Copy(batch, (long)i * sampleLength, batch, (long)accepted * sampleLength, sampleLength);
             slots[i] = ++accepted;
         }
         if (accepted == 0) return outcomes;

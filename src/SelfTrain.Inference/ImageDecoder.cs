@@ -5,7 +5,11 @@ namespace SelfTrain.Inference;
 /// <summary>
 /// Turns untrusted bytes into pixels, refusing anything that is not a whole JPEG, PNG, WebP, BMP or GIF (first frame)
 /// within the limits. Dimensions are checked from the header, so a decompression bomb is refused before any pixel
-/// memory is allocated.
+/// memory is allocated. Given the size the pixels are for (a model's input), an image at least twice that size on
+/// both sides is decoded reduced where the codec can (JPEG at 1/2, 1/4, 1/8; WebP), so it costs about its reduced
+/// size. Whatever is decoded whole (PNG, BMP, GIF: this Skia build's PNG decoder has no scanline or sampled decoding)
+/// first takes its bytes from the <see cref="DecodeMemoryBudget"/>, so concurrent decodes wait rather than exhaust
+/// memory.
 /// </summary>
 public static class ImageDecoder
 {
@@ -36,7 +40,9 @@ public static class ImageDecoder
     }
 
     /// <summary>Decodes to 8-bit RGBA (unpremultiplied). The caller owns the bitmap.</summary>
-    public static SKBitmap Decode(byte[] encoded, ImageLimits limits)
+    /// <param name="forWidth">The width the pixels are for; with <paramref name="forHeight"/>, lets a large image be
+    /// reduced by a whole factor while it decodes, never below this size. 0: full size.</param>
+    public static SKBitmap Decode(byte[] encoded, ImageLimits limits, int forWidth = 0, int forHeight = 0)
     {
         if (encoded.Length == 0)
             throw new ImageRejectedException(RejectionReason.Empty, "The image is empty (0 bytes).");
@@ -58,19 +64,38 @@ public static class ImageDecoder
             throw new ImageRejectedException(RejectionReason.Corrupt, $"The header gives an impossible size {width}x{height}.");
         if ((long)width * height > limits.MaxPixels)
             throw new ImageRejectedException(RejectionReason.TooManyPixels,
-                $"The image is {width}x{height} = {(long)width * height:N0} pixels; the limit is {limits.MaxPixels:N0}.");
+                $"The image is {width}x{height} = {(long)width * height:N0} pixels; the limit is {limits.MaxPixels:N0} (Serving:MaxImagePixels), which bounds the memory one image may take.");
 
+        var factor = forWidth > 0 && forHeight > 0 ? Math.Min(width / forWidth, height / forHeight) : 1;
+        // The codec's own scaling (JPEG at 1/2 … 1/8, WebP at any scale), by the largest factor that keeps both sides
+        // at least the size the pixels are for.
+        for (var f = Math.Min(factor, 8); f >= 2; f--)
+        {
+            var scaled = codec.GetScaledDimensions(1f / f);
+            if (scaled.Width >= forWidth && scaled.Height >= forHeight && (long)scaled.Width * scaled.Height < (long)width * height)
+                return DecodeWhole(codec, scaled.Width, scaled.Height);
+        }
+        return DecodeWhole(codec, width, height);
+    }
+
+    private static SKBitmap DecodeWhole(SKCodec codec, int width, int height)
+    {
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var bitmap = new SKBitmap(info);
+        // Decoded pixels are the one large allocation an image causes, and it is taken from the process-wide budget
+        // first: 2.5 times the bitmap, as measured with large PNGs (Skia's decoder holds a working copy of the frame,
+        // and a large downscale builds mipmaps of a third more).
+        var bitmap = new BudgetedBitmap(info, DecodeMemoryBudget.Shared.Acquire(info.BytesSize64 * 5 / 2));
         var result = codec.GetPixels(info, bitmap.GetPixels());
         if (result == SKCodecResult.Success)
             return bitmap;
 
         bitmap.Dispose();
-        throw result == SKCodecResult.IncompleteInput
-            ? new ImageRejectedException(RejectionReason.Truncated, $"The {codec.EncodedFormat} data ends before the image does.")
-            : new ImageRejectedException(RejectionReason.Corrupt, $"The {codec.EncodedFormat} data is damaged ({result}).");
+        throw Failed(codec, result);
     }
+
+    private static ImageRejectedException Failed(SKCodec codec, SKCodecResult result) => result == SKCodecResult.IncompleteInput
+        ? new ImageRejectedException(RejectionReason.Truncated, $"The {codec.EncodedFormat} data ends before the image does.")
+        : new ImageRejectedException(RejectionReason.Corrupt, $"The {codec.EncodedFormat} data is damaged ({result}).");
 
     private static ImageRejectedException TooManyBytes(long size, ImageLimits limits) =>
         new(RejectionReason.TooManyBytes, $"The image has {size:N0} bytes or more; the limit is {limits.MaxBytes:N0}.");

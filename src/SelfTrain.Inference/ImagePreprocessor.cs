@@ -46,7 +46,9 @@ public static class ImagePreprocessor
     {
         var target = new SKBitmap(new SKImageInfo(input.Width, input.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
         using var canvas = new SKCanvas(target);
-        using var source = SKImage.FromBitmap(image);
+        // A view of the decoded pixels, not a copy (FromBitmap copies a mutable bitmap: another full image in memory).
+        using var pixels = image.PeekPixels();
+        using var source = SKImage.FromPixels(pixels);
         canvas.Clear(SKColors.Black);
         var (from, to) = Placement(image.Width, image.Height, input.Width, input.Height, input.Resize);
         canvas.DrawImage(source, from, to, Sampling);

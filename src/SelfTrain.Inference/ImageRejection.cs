@@ -28,7 +28,12 @@ public sealed class ImageRejectedException(RejectionReason reason, string messag
 public sealed record ImageLimits
 {
     public long MaxBytes { get; init; } = 20L * 1024 * 1024;
-    public long MaxPixels { get; init; } = 40_000_000;
+
+    /// <summary>
+    /// Width × height from the header; larger is refused before anything is decoded. 24 MP (a 6000 × 4000 photo)
+    /// decodes to 96 MB, the most one image may cost; <see cref="DecodeMemoryBudget"/> bounds them together.
+    /// </summary>
+    public long MaxPixels { get; init; } = 24_000_000;
 
     public static ImageLimits Default { get; } = new();
 }

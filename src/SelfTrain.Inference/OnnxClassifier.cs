@@ -87,8 +87,8 @@ public sealed class OnnxClassifier : IDisposable
     {
         // A disposed native session would crash the process, not throw: callers hold a ModelLease to prevent that.
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (count < 1 || batch.Length < count * SampleLength)
-            throw new ArgumentException($"{count} samples need {count * SampleLength} floats; got {batch.Length}.", nameof(batch));
+        if (count < 1 || batch.Length < (long)count * SampleLength)
+            throw new ArgumentException($"{count} samples need {(long)count * SampleLength} floats; got {batch.Length}.", nameof(batch));
 
         var predictions = new Prediction[count];
         var classes = Manifest.Classes.Count;

@@ -129,6 +129,7 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
     private async IAsyncEnumerable<BlobItem> PendingAsync(DateTimeOffset cutoff,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (!(await Incoming.ExistsAsync(cancellationToken)).Value) yield break; // nothing was ever uploaded
         await foreach (var item in Incoming.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, cancellationToken))
             if (!item.Metadata.ContainsKey(ImageLabeler.CheckpointMetadata) && item.Properties.LastModified <= cutoff)
                 yield return item;

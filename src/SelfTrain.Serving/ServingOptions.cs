@@ -32,8 +32,20 @@ public sealed record ServingOptions
     /// <summary>Blob downloads in flight at once.</summary>
     public int DownloadConcurrency { get; init; } = 16;
 
+    /// <summary>
+    /// Predictions decoded and run at once; more wait in a queue of <see cref="PredictQueueLimit"/>, beyond which a
+    /// request gets 503 with Retry-After. Each one in flight may hold a decoded image (at most
+    /// <see cref="MaxImagePixels"/> × 4 bytes), so this is what bounds the memory of a burst.
+    /// </summary>
+    public int MaxConcurrentPredictions { get; init; } = 8;
+
+    public int PredictQueueLimit { get; init; } = 64;
+
     public long MaxImageBytes { get; init; } = ImageLimits.Default.MaxBytes;
     public long MaxImagePixels { get; init; } = ImageLimits.Default.MaxPixels;
+
+    /// <summary>Bytes of decoded pixels the process holds at once (<see cref="DecodeMemoryBudget"/>).</summary>
+    public long DecodeMemoryBudgetBytes { get; init; } = DecodeMemoryBudget.DefaultBytes;
 
     public ImageLimits Limits => new() { MaxBytes = MaxImageBytes, MaxPixels = MaxImagePixels };
 }

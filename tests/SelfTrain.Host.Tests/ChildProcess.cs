@@ -27,6 +27,11 @@ internal abstract class ChildProcess : IDisposable
     protected static string BuildOutput(string key) => typeof(ChildProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == key).Value!;
 
+    public int ProcessId => _process.Id;
+
+    /// <summary>Resident memory now, in bytes (Linux: VmRSS of /proc/{pid}/status).</summary>
+    public long ResidentBytes() => ProcessMemory.ResidentBytes(_process.Id);
+
     /// <summary>What the process wrote, for a failing test's message.</summary>
     public string Output
     {

@@ -67,9 +67,10 @@ public sealed class ImageDecoderTests
     [Fact]
     public void Pixel_limit_is_checked_from_the_header()
     {
-        // 6,000 × 6,000 = 36 MP passes the default 40 MP limit but not a 1 MP one; the header alone decides.
+        // 6,000 × 6,000 = 36 MP of a 54-byte BMP header: refused from the header alone, before any pixel is allocated.
         var error = Assert.Throws<ImageRejectedException>(() =>
             ImageDecoder.Decode(TestImages.BmpHeader(6_000, 6_000), ImageLimits.Default with { MaxPixels = 1_000_000 }));
+        Assert.Contains("Serving:MaxImagePixels", error.Message);
         Assert.Equal(RejectionReason.TooManyPixels, error.Reason);
         Assert.Contains("36,000,000", error.Message);
     }
@@ -126,6 +127,36 @@ public sealed class ImageDecoderTests
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+
+    [Fact]
+    public void A_JPEG_far_larger_than_the_model_input_decodes_at_a_reduced_size()
+    {
+        using var photo = TestImages.Noise(2048, 1536, seed: 4);
+        var jpeg = TestImages.Encode(photo, SKEncodedImageFormat.Jpeg, quality: 90);
+
+        using var reduced = ImageDecoder.Decode(jpeg, ImageLimits.Default, 224, 224);
+        using var whole = ImageDecoder.Decode(jpeg, ImageLimits.Default);
+
+        // The codec scales by 1/2, 1/4 or 1/8 while it decodes: 1/4 keeps both sides at 224 px or more.
+        Assert.Equal((512, 384), (reduced.Width, reduced.Height));
+        Assert.Equal((2048, 1536), (whole.Width, whole.Height));
+    }
+
+    [Fact]
+    public void Decoded_images_hold_the_memory_budget_until_they_are_disposed()
+    {
+        var budget = new DecodeMemoryBudget(10L * 1024 * 1024);
+
+        var first = budget.Acquire(6L * 1024 * 1024);
+        Assert.Null(budget.TryAcquire(6L * 1024 * 1024)); // a second would wait
+        using (var beside = budget.TryAcquire(4L * 1024 * 1024)) Assert.NotNull(beside);
+        first.Dispose();
+        using var second = budget.TryAcquire(6L * 1024 * 1024);
+        Assert.NotNull(second);
+        using var whole = budget.TryAcquire(1L << 40); // larger than the budget: it needs all of it, and 6 MB are taken
+        Assert.Null(whole);
+    }
+
 }
 
 public sealed class PngEncoderTests

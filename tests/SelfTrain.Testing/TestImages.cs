@@ -29,6 +29,17 @@ public static class TestImages
         return data.ToArray();
     }
 
+    /// <summary>
+    /// One colour over a large area: a small PNG (about 170 KB at 6300×6300, with alpha) that decodes to
+    /// width × height × 4 bytes — the cheapest way to ask a server for a lot of memory.
+    /// </summary>
+    public static byte[] SolidPng(int width, int height, byte shade = 128)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        bitmap.Erase(new SKColor(shade, shade, shade));
+        return Encode(bitmap, SKEncodedImageFormat.Png);
+    }
+
     public static byte[] Png(int width, int height, int seed, bool gray = false)
     {
         using var bitmap = Noise(width, height, seed, gray);

@@ -74,8 +74,8 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
 
     private byte[] Pixels(byte[] encoded, ModelInput input)
     {
-        using var bitmap = ImageDecoder.Decode(encoded, options.Limits);
-        var pixels = new byte[input.Width * input.Height];
+        using var bitmap = ImageDecoder.Decode(encoded, options.Limits, input.Width, input.Height);
+        var pixels = new byte[checked(input.Width * input.Height)];
         ImagePreprocessor.WriteBytes(bitmap, input, pixels);
         return pixels;
     }

@@ -21,7 +21,7 @@ public sealed record RoundLinks(string Id, string StatusQueryGetUri, string Term
 /// request's gate may be stricter than the deployment's floor (<see cref="GatePolicy"/>, section "Gate"), never
 /// laxer. The client comes from the caller: the local host resolves it from DI, a Functions trigger binds it.
 /// </summary>
-public sealed class RoundsHandler(GatePolicy floor)
+public sealed class RoundsHandler(GatePolicy floor, RoundLimits limits)
 {
     public const string Route = "rounds";
     public const string InstanceRoute = "rounds/{id}";
@@ -124,21 +124,9 @@ public sealed class RoundsHandler(GatePolicy floor)
         }
         var (gatePolicy, gateProblems) = floor.Tighten(overrides);
         problems.AddRange(gateProblems);
-        problems.AddRange(Problems(round));
-        return (round with { Gate = gatePolicy }, problems);
-    }
-
-    private static List<string> Problems(RoundRequest round)
-    {
-        var problems = new List<string>();
-        if (!Core.Training.Recipes.All.Contains(round.Recipe)) problems.Add($"recipe '{round.Recipe}' is unknown (known: {string.Join(", ", Core.Training.Recipes.All)})");
-        if (round.TargetPrecision is <= 0 or > 1) problems.Add("targetPrecision must be in (0, 1]");
-        if (round.Epochs < 1) problems.Add("epochs must be at least 1");
-        if (round.MaxRounds < 1) problems.Add("maxRounds must be at least 1");
-        if (round.MaxTrainingAttempts < 1) problems.Add("maxTrainingAttempts must be at least 1");
-        if (round.PartitionsPerGroup < 1) problems.Add("partitionsPerGroup must be at least 1");
-        if (round.Round != 1) problems.Add("round is set by the orchestration");
-        return problems;
+        round = round with { Gate = gatePolicy };
+        if (gateProblems.Count == 0) problems.AddRange(RoundJob.Problems(round, limits.MaxTrainingTimeout));
+        return (round, problems);
     }
 
     private static string Base(HttpRequest request) => $"{request.Scheme}://{request.Host}";

@@ -22,6 +22,7 @@ public static class ServiceRegistration
         services.AddSingleton(serving);
         services.AddSingleton(configuration.GetSection(InferenceOptions.Section).Get<InferenceOptions>() ?? new InferenceOptions());
         services.AddSingleton(GateFloor(configuration));
+        services.AddSingleton(configuration.GetSection(RoundLimits.Section).Get<RoundLimits>() ?? new RoundLimits());
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<ModelStore>();

@@ -89,6 +89,26 @@ public sealed class TrainingWorkerTests
     }
 
     [Fact]
+    public async Task An_invalid_job_is_reported_failed_with_its_reasons_instead_of_crashing_the_worker()
+    {
+        await using var scope = await AzuriteStorage.CreateScopeAsync();
+        await WriteShardAsync(scope.Account.Blobs.GetBlobContainerClient(scope.Layout.Shards), "gold/0.shard", 50);
+        var job = Job("invalid", "gold/0.shard") with
+        {
+            Architecture = "small-cnn",
+            InputSize = 64,
+            Hyperparameters = new RecipeHyperparameters { GoldShare = 1 },
+        };
+
+        var result = await RunAsync(scope, job);
+
+        Assert.Equal((TrainingOutcome.Failed, 1), (result.Outcome, result.Attempt));
+        Assert.Contains("goldShare 1 must be in [0, 1)", result.Error);
+        Assert.Contains("'small-cnn' takes inputs of 8 to 32 px, not 64", result.Error);
+        Assert.Empty(await ModelBlobsAsync(scope));
+    }
+
+    [Fact]
     public async Task Attack_a_redelivered_job_cannot_replace_the_candidate_it_already_wrote()
     {
         await using var scope = await AzuriteStorage.CreateScopeAsync();

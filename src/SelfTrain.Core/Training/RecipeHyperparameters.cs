@@ -43,10 +43,11 @@ public sealed record RecipeHyperparameters
         var problems = new List<string>();
         if (Epochs is < 1 or > 1000) problems.Add($"epochs {Epochs} must be between 1 and 1000");
         if (BatchSize is < 2 or > 4096) problems.Add($"batchSize {BatchSize} must be between 2 and 4096");
-        if (!(LearningRate > 0)) problems.Add("learningRate must be positive");
+        if (LearningRate is not (> 0 and <= 1)) problems.Add($"learningRate {LearningRate} must be in (0, 1]");
         if (!(WeightDecay >= 0)) problems.Add("weightDecay must not be negative");
-        if (!(Temperature > 0)) problems.Add("temperature must be positive");
-        if (GoldShare is < 0 or > 1) problems.Add("goldShare must be between 0 and 1");
+        if (Temperature is not (> 0 and <= 100)) problems.Add($"temperature {Temperature} must be in (0, 100]");
+        // 1 would leave no room in a batch for the pool (and divided by zero in the trainer).
+        if (GoldShare is < 0 or >= 1) problems.Add($"goldShare {GoldShare} must be in [0, 1): the share of each batch drawn from gold");
         if (Dropout is < 0 or >= 1) problems.Add("dropout must be in [0, 1)");
         if (HeldBackShare is < 0 or >= 1) problems.Add("heldBackShare must be in [0, 1)");
         if (MaxOversampling is { } factor && !(factor >= 1)) problems.Add("maxOversampling must be at least 1");

@@ -53,9 +53,9 @@ public sealed record TrainingJob
         if (Classes is null || Classes.Count < 2) problems.Add("classes must name at least two classes");
         if (!Recipes.All.Contains(Recipe)) problems.Add($"recipe '{Recipe}' is unknown (known: {string.Join(", ", Recipes.All)})");
         if (Recipe != Recipes.Supervised && Teacher is null) problems.Add($"recipe '{Recipe}' needs a teacher");
-        if (string.IsNullOrWhiteSpace(Architecture)) problems.Add("architecture is missing");
-        if (Channels is not (1 or 3)) problems.Add($"channels {Channels} must be 1 or 3");
         if (InputSize is < 8 or > 512) problems.Add($"inputSize {InputSize} must be between 8 and 512");
+        else if (StudentArchitectures.Problem(Architecture, InputSize) is { } architecture) problems.Add(architecture);
+        if (Channels is not (1 or 3)) problems.Add($"channels {Channels} must be 1 or 3");
         if (!Models.ModelManifest.IsValidVersion(OutputVersion))
             problems.Add(Models.ModelManifest.VersionRule(OutputVersion, "outputVersion"));
         if (Hyperparameters is null) problems.Add("hyperparameters are missing");

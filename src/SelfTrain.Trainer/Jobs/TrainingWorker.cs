@@ -74,10 +74,11 @@ public sealed partial class TrainingWorker(StorageAccount storage, StorageLayout
         {
             throw; // stopping: the message reappears for the next worker
         }
-        catch (Exception ex) when (ex is InvalidDataException or ArgumentException or NotSupportedException or RequestFailedException or IOException
-            or ModelVersionExistsException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            result = Failed(jobId, message, ex.Message);
+            // Whatever a job gets wrong (an invalid job, a broken shard, a bug it triggers) is that job's failure,
+            // reported with its reason: rethrowing would crash the worker and have the job retried to its limit.
+            result = Failed(jobId, message, $"{ex.GetType().Name}: {ex.Message}");
         }
         finally
         {

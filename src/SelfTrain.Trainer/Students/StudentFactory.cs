@@ -1,3 +1,4 @@
+using SelfTrain.Core.Training;
 using TorchSharp.Modules;
 
 namespace SelfTrain.Trainer.Students;
@@ -5,7 +6,7 @@ namespace SelfTrain.Trainer.Students;
 /// <summary>Builds the student a job names.</summary>
 public static class StudentFactory
 {
-    public static IReadOnlyList<string> Architectures { get; } = [SmallCnn.Name, ResNetStudent.Name];
+    public static IReadOnlyList<string> Architectures { get; } = StudentArchitectures.All.Select(a => a.Name).ToArray();
 
     /// <summary>The default for an input size: the small CNN up to 32 px, the ResNet above.</summary>
     public static string DefaultFor(int inputSize) => inputSize <= SmallCnn.MaxInputSize ? SmallCnn.Name : ResNetStudent.Name;

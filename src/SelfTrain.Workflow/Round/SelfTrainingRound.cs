@@ -69,7 +69,7 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
         while (accepted is null && attempt < request.MaxTrainingAttempts)
         {
             attempt++;
-            var job = Job(request, plan, roundId, context.InstanceId, attempt, shards);
+            var job = RoundJob.Build(request, plan.Classes, plan.Teacher, roundId, context.InstanceId, attempt, shards);
             context.SetCustomStatus(new RoundStatus(request.Round, "train", attempt, request.MaxTrainingAttempts, $"job {job.JobId}"));
             await context.CallActivityAsync<bool>(nameof(SubmitTraining), new TrainingSubmission(roundId, context.InstanceId, attempt, job), RoundRetry.Activity);
             var outcome = await WaitForResultAsync(context, job, request.TrainingTimeout, ignored);
@@ -158,27 +158,4 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
             logger.LogWarning("Round {InstanceId} ignored a training result: {Problem}", context.InstanceId, problem);
         }
     }
-
-    /// <summary>The thresholds were applied when the shards were built: every pool sample in them is accepted.</summary>
-    /// <summary>The candidate's version names the round's instance and the attempt, so no two jobs ever share one.</summary>
-    private static TrainingJob Job(RoundRequest request, RoundPlan plan, string roundId, string instanceId, int attempt, IReadOnlyList<string> shards) => new()
-    {
-        JobId = $"{roundId}-a{attempt}",
-        Shards = shards,
-        Classes = plan.Classes,
-        Teacher = new TeacherReference(plan.Teacher),
-        DataSnapshot = roundId,
-        Recipe = request.Recipe,
-        Architecture = request.Architecture,
-        InputSize = request.InputSize,
-        Seed = request.Seed,
-        OutputVersion = $"student-{instanceId}-r{request.Round}a{attempt}",
-        Hyperparameters = new RecipeHyperparameters
-        {
-            Epochs = request.Epochs,
-            BatchSize = request.BatchSize,
-            GoldShare = request.GoldShare,
-            Temperature = request.Temperature,
-        },
-    };
 }

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace SelfTrain.Host.Tests;
+
+/// <summary>A round request is checked whole before anything runs: one 400 listing every problem, and no orchestration.</summary>
+public sealed class RoundRequestTests
+{
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Theory]
+    [InlineData("""{"inputSize":40000}""", "inputSize 40000 must be between 8 and 512")]
+    [InlineData("""{"architecture":"resnet18"}""", "architecture 'resnet18' is unknown (known: small-cnn, resnet8)")]
+    [InlineData("""{"inputSize":64}""", "architecture 'small-cnn' takes inputs of 8 to 32 px, not 64 (use 'resnet8')")]
+    [InlineData("""{"epochs":5000}""", "epochs 5000 must be between 1 and 1000")]
+    [InlineData("""{"batchSize":1}""", "batchSize 1 must be between 2 and 4096")]
+    [InlineData("""{"goldShare":1}""", "goldShare 1 must be in [0, 1)")]
+    [InlineData("""{"temperature":0}""", "temperature 0 must be in (0, 100]")]
+    [InlineData("""{"targetPrecision":1.5}""", "targetPrecision 1.5 must be in (0, 1]")]
+    [InlineData("""{"trainingTimeout":"-00:01:00"}""", "trainingTimeout -00:01:00 must be positive")]
+    [InlineData("""{"trainingTimeout":"2.00:00:00"}""", "must be positive and at most 04:00:00")]
+    [InlineData("""{"maxTrainingAttempts":0}""", "maxTrainingAttempts 0 must be between 1 and 5")]
+    [InlineData("""{"maxRounds":100}""", "maxRounds 100 must be between 1 and 10")]
+    [InlineData("""{"partitionsPerGroup":0}""", "partitionsPerGroup 0 must be between 1 and 1024")]
+    [InlineData("""{"round":3}""", "round is set by the orchestration")]
+    [InlineData("""{"recipe":"magic"}""", "recipe 'magic' is unknown")]
+    [InlineData("""{"epochz":3}""", "the body is not a valid round request")]
+    [InlineData("""[1,2]""", "the body is not a valid round request")]
+    public async Task Each_invalid_field_is_refused_by_name(string body, string problem)
+    {
+        await using var fixture = await HostFixture.CreateAsync();
+        var client = fixture.Factory.CreateClient();
+
+        using var response = await client.PostAsync("/api/rounds", Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problems = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToArray();
+        Assert.Contains(problems, p => p.Contains(problem, StringComparison.Ordinal));
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Fact]
+    public async Task Every_problem_of_a_request_is_listed_at_once()
+    {
+        await using var fixture = await HostFixture.CreateAsync();
+        var client = fixture.Factory.CreateClient();
+
+        using var response = await client.PostAsync("/api/rounds",
+            Json("""{"inputSize":40000,"epochs":5000,"batchSize":1,"goldShare":1,"trainingTimeout":"-00:01:00","gate":null}"""));
+
+        var problems = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("problems");
+        Assert.Equal(5, problems.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_null_gate_means_the_deployment_s_floor()
+    {
+        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string> { ["Gate:Alpha"] = "0.01" });
+        var client = fixture.Factory.CreateClient();
+
+        using var response = await client.PostAsync("/api/rounds", Json("""{"gate":null}"""));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var status = await client.GetFromJsonAsync<JsonElement>($"/runtime/webhooks/durabletask/instances/{id}");
+        Assert.Equal(0.01, status.GetProperty("input").GetProperty("Gate").GetProperty("Alpha").GetDouble());
+    }
+}

@@ -16,15 +16,44 @@ public sealed class ProbabilityCodecTests
         for (var i = 0; i < p.Length; i++) Assert.Equal(p[i], back[i], 1e-3f);
     }
 
-    [Fact]
-    public void Large_vectors_keep_the_top_k_and_zero_the_rest()
+    [Theory]
+    [InlineData(100)]
+    [InlineData(1000)]
+    [InlineData(ProbabilityCodec.MaxClasses)]
+    public void Any_realistic_class_count_keeps_the_whole_vector_summing_to_one(int classes)
     {
-        var p = new float[1000];
-        for (var i = 0; i < ProbabilityCodec.TopK + 5; i++) p[i * 7] = 0.9f / (i + 1);
-        var back = ProbabilityCodec.Decode(ProbabilityCodec.Encode(p));
-        Assert.Equal(1000, back.Length);
-        for (var i = 0; i < ProbabilityCodec.TopK; i++) Assert.Equal(p[i * 7], back[i * 7], 1e-3f);
-        Assert.Equal(ProbabilityCodec.TopK, back.Count(v => v > 0));
+        var random = new Random(classes);
+        var logits = Enumerable.Range(0, classes).Select(_ => (float)random.NextDouble() * 8).ToArray();
+        Softmax.Apply(logits);
+        var p = logits;
+
+        var encoded = ProbabilityCodec.Encode(p);
+        var back = ProbabilityCodec.Decode(encoded);
+
+        Assert.True(encoded.Length < 32_768, $"{encoded.Length} characters do not fit a table property");
+        Assert.Equal(classes, back.Length);
+        Assert.Equal(1f, back.Sum(), 1e-4f);
+        var top = Array.IndexOf(p, p.Max());
+        Assert.Equal(p[top], back[top], 1e-3f);
+        Assert.Equal(top, Array.IndexOf(back, back.Max()));
+    }
+
+    [Fact]
+    public void Rows_stored_as_the_top_ten_read_back_renormalised()
+    {
+        // The earlier sparse form: "k{classes}:" then (int32 index, half probability) pairs.
+        var pairs = new byte[12];
+        BitConverter.TryWriteBytes(pairs.AsSpan(0), 3);
+        BitConverter.TryWriteBytes(pairs.AsSpan(4), (Half)0.6f);
+        BitConverter.TryWriteBytes(pairs.AsSpan(6), 70);
+        BitConverter.TryWriteBytes(pairs.AsSpan(10), (Half)0.2f);
+
+        var back = ProbabilityCodec.Decode("k100:" + Convert.ToBase64String(pairs));
+
+        Assert.Equal(100, back.Length);
+        Assert.Equal(0.75f, back[3], 1e-3f);
+        Assert.Equal(0.25f, back[70], 1e-3f);
+        Assert.Throws<ArgumentException>(() => ProbabilityCodec.Encode(new float[ProbabilityCodec.MaxClasses + 1]));
     }
 
     [Theory]

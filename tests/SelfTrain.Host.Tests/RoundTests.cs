@@ -297,7 +297,7 @@ public sealed class RoundTests
         Assert.Equal(HttpStatusCode.NotFound, webhook.StatusCode);
     }
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<string>? state = null)
+    internal static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<string>? state = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())

@@ -65,6 +65,8 @@ public sealed record ModelManifest
             problems.Add($"sha256 '{Sha256}' must be the lower-case hex SHA-256 of model.onnx (64 characters)");
         if (Classes is null || Classes.Count < 2)
             problems.Add("classes must name at least two classes");
+        else if (Classes.Count > Labels.ProbabilityCodec.MaxClasses)
+            problems.Add($"classes has {Classes.Count} names; at most {Labels.ProbabilityCodec.MaxClasses} are supported");
         else if (Classes.Distinct(StringComparer.Ordinal).Count() != Classes.Count)
             problems.Add("classes must be distinct");
         if (Input is null) problems.Add("input is missing");

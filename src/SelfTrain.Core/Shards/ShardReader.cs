@@ -89,7 +89,12 @@ public sealed class ShardReader
         ShardExpectation? expected = null, CancellationToken cancellationToken = default)
     {
         var reader = await OpenAsync(stream, shardName, expected, cancellationToken).ConfigureAwait(false);
-        var samples = new List<ShardSample>(reader.Header.SampleCount);
+        // The header's count is a claim: reserve only what the stream can hold (a header claiming 2^31 samples must
+        // not allocate before a byte is read), and let the list grow past a guess on streams of unknown length.
+        var capacity = stream.CanSeek
+            ? (int)Math.Min(reader.Header.SampleCount, Math.Max(0, stream.Length - stream.Position) / reader.Header.RecordBytes)
+            : Math.Min(reader.Header.SampleCount, 4096);
+        var samples = new List<ShardSample>(capacity);
         await foreach (var sample in reader.ReadSamplesAsync(cancellationToken).ConfigureAwait(false))
             samples.Add(sample);
         return (reader.Header, samples);

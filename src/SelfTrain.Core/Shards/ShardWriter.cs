@@ -57,11 +57,19 @@ public sealed class ShardWriter
     public async Task WriteAsync(ShardSample sample, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sample);
+        Encode(Header, sample, _record, _name);
+        await WriteRecordAsync(_record, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes one record already encoded for this header (a <see cref="ShardSpool"/>'s).</summary>
+    internal async Task WriteRecordAsync(byte[] record, CancellationToken cancellationToken)
+    {
         if (_completed) throw new InvalidOperationException($"Shard '{_name}' is already complete.");
         if (_written == Header.SampleCount)
             throw new InvalidOperationException($"Shard '{_name}' declared {Header.SampleCount} samples; no more can be written.");
-        Encode(sample);
-        await WriteAsync(_record, cancellationToken).ConfigureAwait(false);
+        if (record.Length != Header.RecordBytes)
+            throw new ArgumentException($"Shard '{_name}': a record has {record.Length} bytes; the header says {Header.RecordBytes}.", nameof(record));
+        await WriteAsync(record, cancellationToken).ConfigureAwait(false);
         _written++;
     }
 
@@ -78,24 +86,25 @@ public sealed class ShardWriter
         _completed = true;
     }
 
-    private void Encode(ShardSample sample)
+    /// <summary>Encodes <paramref name="sample"/> as one record of a shard with <paramref name="header"/>'s shape.</summary>
+    internal static void Encode(ShardHeader header, ShardSample sample, byte[] record, string name)
     {
-        if (sample.Pixels.Length != Header.ImageBytes)
-            throw new ArgumentException($"Shard '{_name}': a sample has {sample.Pixels.Length} pixel bytes; the header says {Header.ImageBytes}.", nameof(sample));
+        if (sample.Pixels.Length != header.ImageBytes)
+            throw new ArgumentException($"Shard '{name}': a sample has {sample.Pixels.Length} pixel bytes; the header says {header.ImageBytes}.", nameof(sample));
         if (!float.IsFinite(sample.Weight) || sample.Weight < 0)
-            throw new ArgumentException($"Shard '{_name}': weight {sample.Weight} must be finite and not negative.", nameof(sample));
+            throw new ArgumentException($"Shard '{name}': weight {sample.Weight} must be finite and not negative.", nameof(sample));
         if (!Enum.IsDefined(sample.Source))
-            throw new ArgumentException($"Shard '{_name}': unknown sample source {sample.Source}.", nameof(sample));
+            throw new ArgumentException($"Shard '{name}': unknown sample source {sample.Source}.", nameof(sample));
 
-        var span = _record.AsSpan();
+        var span = record.AsSpan();
         sample.Pixels.CopyTo(span);
-        var offset = Header.ImageBytes;
-        if (Header.LabelKind == ShardLabelKind.Soft)
+        var offset = header.ImageBytes;
+        if (header.LabelKind == ShardLabelKind.Soft)
         {
             var probabilities = sample.Probabilities
-                ?? throw new ArgumentException($"Shard '{_name}' holds soft labels; a sample has none.", nameof(sample));
-            if (probabilities.Length != Header.ClassCount)
-                throw new ArgumentException($"Shard '{_name}': a sample has {probabilities.Length} probabilities for {Header.ClassCount} classes.", nameof(sample));
+                ?? throw new ArgumentException($"Shard '{name}' holds soft labels; a sample has none.", nameof(sample));
+            if (probabilities.Length != header.ClassCount)
+                throw new ArgumentException($"Shard '{name}': a sample has {probabilities.Length} probabilities for {header.ClassCount} classes.", nameof(sample));
             foreach (var p in probabilities)
             {
                 BinaryPrimitives.WriteSingleLittleEndian(span[offset..], p);
@@ -104,8 +113,8 @@ public sealed class ShardWriter
         }
         else
         {
-            if (sample.ClassIndex < 0 || sample.ClassIndex >= Header.ClassCount)
-                throw new ArgumentException($"Shard '{_name}': class index {sample.ClassIndex} is outside 0..{Header.ClassCount - 1}.", nameof(sample));
+            if (sample.ClassIndex < 0 || sample.ClassIndex >= header.ClassCount)
+                throw new ArgumentException($"Shard '{name}': class index {sample.ClassIndex} is outside 0..{header.ClassCount - 1}.", nameof(sample));
             BinaryPrimitives.WriteInt32LittleEndian(span[offset..], sample.ClassIndex);
             offset += 4;
         }

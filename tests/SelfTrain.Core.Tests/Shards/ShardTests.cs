@@ -142,4 +142,35 @@ public sealed class ShardTests
         var incomplete = await Assert.ThrowsAsync<InvalidOperationException>(() => writer.CompleteAsync());
         Assert.Contains("declared 1 samples but 0 were written", incomplete.Message);
     }
+
+    [Fact]
+    public async Task A_spool_writes_a_shard_whose_count_is_known_only_at_the_end()
+    {
+        var samples = SoftSamples(7, seed: 3);
+        await using var spool = new ShardSpool(new ShardHeader(0, 1, 4, 3, 3, ShardLabelKind.Soft), "spooled");
+        foreach (var sample in samples) await spool.AddAsync(sample);
+        var stream = new MemoryStream();
+
+        await spool.WriteShardAsync(stream);
+
+        var direct = await WriteAsync(new ShardHeader(7, 1, 4, 3, 3, ShardLabelKind.Soft), samples);
+        Assert.Equal(direct, stream.ToArray()); // byte for byte what a writer that knew the count writes
+        var (header, read) = await ShardReader.ReadAllAsync(new MemoryStream(stream.ToArray()), "spooled", Expected);
+        Assert.Equal(7, header.SampleCount);
+        Assert.Equal(samples.Select(s => s.Pixels), read.Select(s => s.Pixels));
+    }
+
+    [Fact]
+    public async Task Attack_a_header_claiming_two_billion_samples_reserves_nothing_before_it_fails()
+    {
+        var bytes = await WriteAsync(new ShardHeader(2, 1, 4, 3, 3, ShardLabelKind.Soft), SoftSamples(2));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), int.MaxValue);
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var error = await RejectAsync(bytes);
+
+        Assert.Contains("truncated", error.Message);
+        // The list was sized by what the stream holds (2 samples), not the 2^31 the header claims (16 GB of references).
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 1_000_000, "the reader reserved room for the claimed samples");
+    }
 }

@@ -10,6 +10,11 @@
 #   ./scripts/bench.sh predict [--requests N] [--clients C] [--model DIR]
 #                                           POST /api/predict latency and throughput on loopback against single-image
 #                                           raw inference
+#   ./scripts/bench.sh memory [--requests N] [--sides 6300,4800] [--model DIR]
+#                                           the local host's resident memory under N concurrent predictions of huge
+#                                           single-colour PNGs of each side
+#   ./scripts/bench.sh shards [--rows N]    one shard step over a partition of N label rows (default 200,000): time and
+#                                           peak resident memory
 # Without --model, model A (transfer-learned on 2,000 Fashion-MNIST images, 64 px) is built once into .tools/models.
 set -euo pipefail
 source "$(dirname "$0")/lib/prerequisites.sh"
@@ -64,7 +69,14 @@ case "$benchmark" in
     start_azurite
     "$bench" labeling --model "$model" --storage "$AZURITE_CONNECTION_STRING" "${rest[@]}"
     ;;
-  predict)
+  shards)
+    ensure_azurite
+    build tests/SelfTrain.Benchmarks
+    trap stop_azurite EXIT
+    start_azurite
+    "$bench" shards --storage "$AZURITE_CONNECTION_STRING" "$@"
+    ;;
+  predict|memory)
     ensure_azurite
     model=$(model_dir "$@")
     mapfile -t rest < <(without_model "$@")
@@ -79,9 +91,13 @@ case "$benchmark" in
       Logging__LogLevel__Default=Warning \
       dotnet src/SelfTrain.Host/bin/Release/net10.0/SelfTrain.Host.dll --urls "http://127.0.0.1:$port" >&2 &
     host_pid=$!
-    "$bench" predict --model "$model" --url "http://127.0.0.1:$port" --storage "$AZURITE_CONNECTION_STRING" --threads 1 "${rest[@]}"
+    if [ "$benchmark" = memory ]; then
+      "$bench" memory --model "$model" --url "http://127.0.0.1:$port" --storage "$AZURITE_CONNECTION_STRING" --pid "$host_pid" "${rest[@]}"
+    else
+      "$bench" predict --model "$model" --url "http://127.0.0.1:$port" --storage "$AZURITE_CONNECTION_STRING" --threads 1 "${rest[@]}"
+    fi
     ;;
   *)
-    die "usage: $0 training|labeling|predict [options]"
+    die "usage: $0 training|labeling|predict|memory|shards [options]"
     ;;
 esac

@@ -55,7 +55,7 @@ internal static class PredictBenchmark
         };
     }
 
-    private static async Task PostAsync(HttpClient http, byte[] png)
+    internal static async Task PostAsync(HttpClient http, byte[] png)
     {
         using var content = new ByteArrayContent(png);
         content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
@@ -83,7 +83,7 @@ internal static class PredictBenchmark
 
     private static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
 
-    private static async Task RegisterChampionAsync(BenchModel model, string storage)
+    internal static async Task RegisterChampionAsync(BenchModel model, string storage)
     {
         var models = new ModelStore(StorageAccount.FromConnectionString(storage), new StorageLayout());
         await models.SaveAsync(model.Onnx, model.Manifest);
@@ -92,7 +92,7 @@ internal static class PredictBenchmark
             await models.TrySetChampionAsync(model.Manifest.Version, "benchmark", current);
     }
 
-    private static async Task WaitForChampionAsync(HttpClient http, string version)
+    internal static async Task WaitForChampionAsync(HttpClient http, string version)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)

@@ -13,6 +13,9 @@ object result = args.FirstOrDefault() switch
         int.Parse(Option("batch", "64")), options.GetValueOrDefault("storage")),
     "predict" => await PredictBenchmark.RunAsync(BenchModel.Load(Require("model")), Require("url"), Require("storage"),
         int.Parse(Option("requests", "2000")), int.Parse(Option("clients", "4")), int.Parse(Option("threads", "1"))),
-    _ => throw new ArgumentException("usage: SelfTrain.Benchmarks labeling|predict --model DIR [...]"),
+    "memory" => await HostileLoadBenchmark.RunAsync(BenchModel.Load(Require("model")), Require("url"), Require("storage"),
+        int.Parse(Require("pid")), int.Parse(Option("requests", "32")), Option("sides", "6300,4800").Split(',').Select(int.Parse).ToArray()),
+    "shards" => await ShardMemoryBenchmark.RunAsync(Require("storage"), int.Parse(Option("rows", "200000"))),
+    _ => throw new ArgumentException("usage: SelfTrain.Benchmarks labeling|predict|memory|shards [...]"),
 };
 Console.WriteLine(JsonSerializer.Serialize(result));

@@ -20,6 +20,24 @@ internal sealed class HostProcess : ChildProcess
     /// <summary>Where a test reaches the host.</summary>
     public string Url { get; }
 
+    /// <summary>Waits until the host answers its health probe, and (when given) serves <paramref name="champion"/>.</summary>
+    public async Task WaitUntilServingAsync(HttpClient http, string? champion = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                var health = await http.GetAsync("/api/health");
+                if (health.IsSuccessStatusCode && (champion is null || (await health.Content.ReadAsStringAsync()).Contains($"\"champion\":\"{champion}\"")))
+                    return;
+            }
+            catch (HttpRequestException) { } // not listening yet
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The host did not serve{(champion is null ? "" : $" {champion}")} within 60 s:\n{Output}");
+            await Task.Delay(250);
+        }
+    }
+
     private static ProcessStartInfo Start(string url, int labelPartitions, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet", [Assembly, "--urls", url]) { WorkingDirectory = Path.GetDirectoryName(Assembly)! };

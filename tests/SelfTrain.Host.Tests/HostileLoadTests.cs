@@ -22,7 +22,7 @@ public sealed class HostileLoadTests
         await new ModelStore(scope.Account, scope.Layout).RegisterChampionAsync(new LinearTestModel("v1"));
         using var host = new HostProcess(scope.Layout.Prefix, scope.Layout.LabelPartitions);
         using var http = new HttpClient { BaseAddress = new Uri(host.Url), Timeout = TimeSpan.FromMinutes(2) };
-        await WaitForChampionAsync(http, host);
+        await host.WaitUntilServingAsync(http, "v1");
         var png = TestImages.SolidPng(4800, 4800); // 23 MP: just under the 24 MP limit
         Assert.InRange(png.Length, 1, 200_000); // a few hundred kilobytes on the wire
 
@@ -59,7 +59,7 @@ public sealed class HostileLoadTests
         await new ModelStore(scope.Account, scope.Layout).RegisterChampionAsync(new LinearTestModel("v1"));
         using var host = new HostProcess(scope.Layout.Prefix, scope.Layout.LabelPartitions);
         using var http = new HttpClient { BaseAddress = new Uri(host.Url) };
-        await WaitForChampionAsync(http, host);
+        await host.WaitUntilServingAsync(http, "v1");
 
         using var response = await PostAsync(http, TestImages.BmpHeader(6300, 6300));
 
@@ -72,20 +72,5 @@ public sealed class HostileLoadTests
         var content = new ByteArrayContent(png);
         content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         return await http.PostAsync("/api/predict", content);
-    }
-
-    private static async Task WaitForChampionAsync(HttpClient http, HostProcess host)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                if ((await http.GetStringAsync("/api/health")).Contains("\"champion\":\"v1\"")) return;
-            }
-            catch (HttpRequestException) { } // not listening yet
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The host did not serve v1 within 60 s:\n{host.Output}");
-            await Task.Delay(250);
-        }
     }
 }

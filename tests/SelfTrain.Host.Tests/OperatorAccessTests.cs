@@ -36,7 +36,7 @@ public sealed class OperatorAccessTests
         await using var scope = await AzuriteStorage.CreateScopeAsync();
         using var host = new HostProcess(scope.Layout.Prefix, scope.Layout.LabelPartitions, bindHost: "0.0.0.0");
         using var http = new HttpClient { BaseAddress = new Uri(host.Url) };
-        await WaitForHealthAsync(http, host);
+        await host.WaitUntilServingAsync(http);
 
         foreach (var (method, path) in OperatorRoutes)
         {
@@ -80,20 +80,5 @@ public sealed class OperatorAccessTests
 
         var error = Assert.Throws<InvalidOperationException>(() => fixture.Factory.CreateClient());
         Assert.Contains("at least 32", error.Message);
-    }
-
-    private static async Task WaitForHealthAsync(HttpClient http, HostProcess host)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { } // not listening yet
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The host did not start within 60 s:\n{host.Output}");
-            await Task.Delay(250);
-        }
     }
 }

@@ -86,7 +86,7 @@ public sealed class RoundsHandler(GatePolicy floor, RoundLimits limits)
     }
 
     /// <summary>An orchestration payload as JSON; text that is not JSON (a failure message) comes back as a JSON string.</summary>
-    internal static JsonElement? Parse(string? json)
+    public static JsonElement? Parse(string? json)
     {
         if (json is null) return null;
         try

@@ -5,9 +5,7 @@ using SelfTrain.Api;
 using SelfTrain.Host;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
-using SelfTrain.Workflow;
-using SelfTrain.Workflow.Hosting;
-using SelfTrain.Workflow.Round;
+using SelfTrain.Host.Durable;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);

@@ -1,4 +1,3 @@
-using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using SelfTrain.Workflow.Round;
 using SelfTrain.Workflow.Round.Steps;
@@ -21,22 +20,5 @@ public static class WorkflowRegistration
         services.AddSingleton<PartitionRelabeler>();
         services.AddSingleton<TrainingResultRouter>();
         return services;
-    }
-
-    /// <summary>The round's orchestrators and activities, for the Durable Task worker.</summary>
-    public static void AddRoundTasks(this DurableTaskRegistry registry)
-    {
-        registry.AddOrchestrator<SelfTrainingRound>();
-        registry.AddOrchestrator<BuildShardGroup>();
-        registry.AddActivity<PlanRound>();
-        registry.AddActivity<CalibrateThresholds>();
-        registry.AddActivity<BuildPoolShard>();
-        registry.AddActivity<BuildGoldShard>();
-        registry.AddActivity<SubmitTraining>();
-        registry.AddActivity<VerifyCandidate>();
-        registry.AddActivity<ValidateCandidate>();
-        registry.AddActivity<PromoteCandidate>();
-        registry.AddActivity<WriteRoundReport>();
-        registry.AddActivity<RelabelPartition>();
     }
 }

@@ -15,6 +15,21 @@ public sealed class BuildOutputTests
         Assert.True(File.Exists(FunctionsAppOutput.PathOf(file)), $"{file} is missing from {FunctionsAppOutput.Directory}");
     }
 
+    /// <summary>The local host's engine and what only it needs; Durable Functions brings its own engine in Azure.</summary>
+    [Theory]
+    [InlineData("SelfTrain.Host.Durable")]
+    [InlineData("DurableTask.AzureStorage")]
+    [InlineData("Microsoft.DurableTask.InProcessTestHost")]
+    [InlineData("Grpc.AspNetCore.Server")]
+    public void The_local_engine_is_not_shipped_in_the_Functions_app(string assembly)
+    {
+        using var deps = JsonDocument.Parse(File.ReadAllText(FunctionsAppOutput.PathOf("SelfTrain.Functions.deps.json")));
+        var libraries = deps.RootElement.GetProperty("libraries").EnumerateObject().Select(library => library.Name.Split('/')[0]).ToList();
+        Assert.Contains("Microsoft.Azure.Functions.Worker.Extensions.DurableTask", libraries); // the list is the real one
+        Assert.DoesNotContain(assembly, libraries);
+        Assert.False(File.Exists(FunctionsAppOutput.PathOf(assembly + ".dll")), $"{assembly}.dll is in {FunctionsAppOutput.Directory}");
+    }
+
     [Fact]
     public void Host_json_is_the_repository_one()
     {

@@ -4,14 +4,13 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using DurableTask.AzureStorage;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SelfTrain.Storage;
 using SelfTrain.Testing;
-using SelfTrain.Workflow.Hosting;
+using SelfTrain.Host.Durable;
 
 namespace SelfTrain.Workflow.Tests;
 
@@ -55,7 +54,7 @@ public sealed class DurableTestHost : IAsyncDisposable
     {
         faults ??= new StorageFaults();
         var gate = new ActivityGate(gateOpen);
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var logs = new LogCapture();
         builder.Logging.AddProvider(logs);
         if (Environment.GetEnvironmentVariable("SELFTRAIN_TEST_LOGS") is { Length: > 0 })
@@ -71,7 +70,7 @@ public sealed class DurableTestHost : IAsyncDisposable
         return new DurableTestHost(host, faults, gate, logs, clock.Elapsed);
     }
 
-    private static void Register(DurableTaskRegistry registry) => registry
+    private static void Register(LocalTaskRegistry registry) => registry
         .AddOrchestrator<ShardRoundOrchestrator>()
         .AddActivity<BuildShardActivity>()
         .AddActivity<PublishShardActivity>()
@@ -79,7 +78,8 @@ public sealed class DurableTestHost : IAsyncDisposable
         .AddActivity<SlowActivity>()
         .AddOrchestrator<GroupsOrchestrator>()
         .AddOrchestrator<GroupOrchestrator>()
-        .AddActivity<OneActivity>();
+        .AddActivity<OneActivity>()
+        .AddOrchestrator<CountdownOrchestrator>();
 
     private static void UseFaults(AzureStorageOrchestrationServiceSettings settings, string connectionString, StorageFaults faults)
     {

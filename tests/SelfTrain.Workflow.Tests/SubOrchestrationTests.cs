@@ -1,5 +1,4 @@
 using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
 
 namespace SelfTrain.Workflow.Tests;
 
@@ -9,16 +8,22 @@ public sealed class SubOrchestrationTests
     [Fact]
     public async Task A_parent_fans_out_over_groups_and_collects_every_result()
     {
-        await using var host = await DurableTestHost.StartAsync(DurableTestHost.Options(DurableTestHost.NewTaskHub()));
-        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(GroupsOrchestrator), 5);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var done = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+        var taskHub = DurableTestHost.NewTaskHub();
+        try
+        {
+            await using var host = await DurableTestHost.StartAsync(DurableTestHost.Options(taskHub));
+            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(GroupsOrchestrator), 5);
+            var done = await host.Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(60));
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
-        // Each group runs three activities returning 1 (sum 3); the parent weighs group g by (g + 1)² / 3:
-        // Σ (g + 1)² for g < 5 = 1 + 4 + 9 + 16 + 25 = 55. Every child and every activity counted once.
-        Assert.Equal(55, done.ReadOutputAs<int>());
-        Assert.Empty(host.Errors);
+            // Each group runs three activities returning 1 (sum 3); the parent weighs group g by (g + 1)² / 3:
+            // Σ (g + 1)² for g < 5 = 1 + 4 + 9 + 16 + 25 = 55. Every child and every activity counted once.
+            Assert.Equal(55, done.ReadOutputAs<int>());
+            Assert.Empty(host.Errors);
+        }
+        finally
+        {
+            await DurableTestHost.DeleteTaskHubAsync(taskHub);
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
+using SelfTrain.Api;
 
-namespace SelfTrain.Api;
+namespace SelfTrain.Host;
 
 /// <summary>
 /// The Durable Functions instance-management webhooks, served by the local host so that clients written for Durable

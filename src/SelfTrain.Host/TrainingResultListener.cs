@@ -2,8 +2,9 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
+using SelfTrain.Workflow.Round;
 
-namespace SelfTrain.Workflow.Round;
+namespace SelfTrain.Host;
 
 /// <summary>
 /// The local host's stand-in for the Functions queue trigger on <c>training-results</c>: receives each result,

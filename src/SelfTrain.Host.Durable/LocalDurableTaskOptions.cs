@@ -1,9 +1,11 @@
 using DurableTask.AzureStorage;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Converters;
 
-namespace SelfTrain.Workflow.Hosting;
+namespace SelfTrain.Host.Durable;
 
 /// <summary>
-/// How the in-process Durable Task backend uses its storage account. The defaults suit one local host on Azurite:
+/// How the local Durable Task engine uses its storage account. The defaults suit one local host on Azurite:
 /// one partition, short message visibility (a crashed turn or activity is retried within seconds, not minutes) and
 /// quick polling when idle.
 /// </summary>
@@ -34,6 +36,12 @@ public sealed record LocalDurableTaskOptions
 
     /// <summary>How long a partition lease outlives its owner's last renewal.</summary>
     public TimeSpan LeaseInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How inputs, outputs, events and custom status become JSON, for the client and the orchestrators alike; the host
+    /// passes the one convention of its public surfaces.
+    /// </summary>
+    public DataConverter DataConverter { get; init; } = JsonDataConverter.Default;
 
     /// <summary>Last word on the provider's settings, after the values above are applied.</summary>
     public Action<AzureStorageOrchestrationServiceSettings>? ConfigureStorage { get; init; }

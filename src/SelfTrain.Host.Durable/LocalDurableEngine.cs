@@ -1,7 +1,9 @@
 using DurableTask.AzureStorage;
 using DurableTask.Core;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Shims;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -31,10 +33,14 @@ internal sealed class LocalDurableEngine(AzureStorageOrchestrationService storag
             // An activity's exception reaches its orchestrator as the SDK's TaskFailedException with its details.
             ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails,
         };
+        // A new orchestrator instance per turn, wrapped by the SDK's shim, which replays it on DurableTask.Core's context.
         _worker.AddTaskOrchestrations(registry.Orchestrators
-            .Select(task => (ObjectCreator<TaskOrchestration>)new OrchestratorCreator(task.Key, task.Value, services, shims)).ToArray());
+            .Select(task => (ObjectCreator<TaskOrchestration>)new TaskCreator<TaskOrchestration>(task.Key, () =>
+                shims.CreateOrchestration(new TaskName(task.Key), (ITaskOrchestrator)ActivatorUtilities.CreateInstance(services, task.Value))))
+            .ToArray());
         _worker.AddTaskActivities(registry.Activities
-            .Select(task => (ObjectCreator<TaskActivity>)new ActivityCreator(task.Key, task.Value, services, shims)).ToArray());
+            .Select(task => (ObjectCreator<TaskActivity>)new TaskCreator<TaskActivity>(task.Key, () => new ScopedActivity(task.Key, task.Value, services, shims)))
+            .ToArray());
         await _worker.StartAsync().WaitAsync(cancellationToken);
         _logger.LogInformation("Durable Task worker for task hub {TaskHub} started: {Orchestrators} orchestrators, {Activities} activities",
             options.TaskHubName, registry.Orchestrators.Count, registry.Activities.Count);

@@ -13,10 +13,11 @@ namespace SelfTrain.Host.Durable;
 /// The Durable Task engine of a host outside Azure Functions: DurableTask.Core's <see cref="TaskHubWorker"/> on the
 /// Azure Storage provider, running the registered SDK classes through <see cref="DurableTaskShimFactory"/>. Its
 /// dispatchers hold the durable semantics (history replay, lock renewal of running activities, dropping a start
-/// message redelivered after a crash); nothing here patches them.
+/// message redelivered after a crash); nothing here patches them. The worker is never disposed: its Dispose only
+/// disposes the lock its StopAsync releases, so disposing it while a stop is still draining faults that stop.
 /// </summary>
 internal sealed class LocalDurableEngine(AzureStorageOrchestrationService storage, LocalDurableTaskOptions options, LocalTaskRegistry registry,
-    IServiceProvider services, ILoggerFactory loggerFactory) : IHostedService, IDisposable
+    IServiceProvider services, ILoggerFactory loggerFactory) : IHostedService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<LocalDurableEngine>();
     private TaskHubWorker? _worker;
@@ -61,12 +62,5 @@ internal sealed class LocalDurableEngine(AzureStorageOrchestrationService storag
         {
             _logger.LogWarning("The Durable Task worker did not stop in time; its leases expire on their own.");
         }
-    }
-
-    // The worker is disposed only once stopped: a container disposed before the host stops it (as the test server
-    // does), or a stop that ran out of time, leaves it to finish stopping rather than pulling its locks away.
-    public void Dispose()
-    {
-        if (_stopping is { IsCompletedSuccessfully: true }) _worker?.Dispose();
     }
 }

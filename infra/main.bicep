@@ -3,7 +3,7 @@
 // Every connection uses a user-assigned managed identity; the storage account accepts no shared keys.
 targetScope = 'subscription'
 
-import { containers, functions, queues, tables, taskHubName, trainerRepository } from 'names.bicep'
+import { containers, functions, queues, tables, trainerRepository } from 'names.bicep'
 import { roles } from 'roles.bicep'
 
 @minLength(1)
@@ -48,13 +48,6 @@ param trainerMaxExecutions int = 1
 @description('Create the Event Grid subscription to the LabelImage webhook. Needs the app code deployed first (the webhook key exists only then); the postdeploy hook sets it.')
 param deployEventSubscription bool = false
 
-@description('Durable Functions backend: the storage account (default, nothing extra to pay for) or a Durable Task Scheduler.')
-@allowed([
-  'AzureStorage'
-  'DurableTaskScheduler'
-])
-param durableBackend string = 'AzureStorage'
-
 @description('The promotion gate floor: a round may ask for a stricter gate, never a laxer one (McNemar alpha, minimum accuracy gain, largest allowed per-class recall drop).')
 param gateFloor { alpha: string, minimumGain: string, maximumRecallDrop: string } = {
   alpha: '0.05'
@@ -72,7 +65,6 @@ var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var systemTopicName = '${abbrs.eventGridSystemTopics}${resourceToken}'
 var deploymentContainerName = 'app-package-${resourceToken}'
 var eventSubscriptionName = '${containers.incoming}-to-${toLower(functions.labelImage)}'
-var useDurableTaskScheduler = durableBackend == 'DurableTaskScheduler'
 
 // Least privilege on the one storage account. The Functions host's roles are account-wide because the host creates
 // and names its own containers, queues and tables at run time: blob trigger receipts and leases and the host keys
@@ -203,27 +195,6 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
-module durableTaskScheduler 'modules/durable-task-scheduler.bicep' = if (useDurableTaskScheduler) {
-  scope: resourceGroup
-  params: {
-    name: '${abbrs.durableTaskSchedulers}${resourceToken}'
-    taskHubName: taskHubName
-    location: location
-    tags: tags
-    principalId: functionIdentity.outputs.principalId
-  }
-}
-
-// With the scheduler, the host's Durable storage provider is switched through app settings (they override
-// host.json), and the connection names the scheduler endpoint and the identity: no secret.
-var durableTaskSchedulerSettings = useDurableTaskScheduler
-  ? {
-      DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${durableTaskScheduler!.outputs.endpoint};Authentication=ManagedIdentity;ClientID=${functionIdentity.outputs.clientId}'
-      AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'azureManaged'
-      AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'
-    }
-  : {}
-
 module functionApp 'modules/function-app.bicep' = {
   scope: resourceGroup
   params: {
@@ -236,11 +207,11 @@ module functionApp 'modules/function-app.bicep' = {
     storageAccountName: storageAccountName
     deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
-    extraAppSettings: union(durableTaskSchedulerSettings, {
+    extraAppSettings: {
       Gate__Alpha: gateFloor.alpha
       Gate__MinimumGain: gateFloor.minimumGain
       Gate__MaximumRecallDrop: gateFloor.maximumRecallDrop
-    })
+    }
   }
   // The host reaches storage (and the deployment container) on its first start; the roles must be in place by then.
   dependsOn: [
@@ -337,7 +308,6 @@ output AZURE_TRAINER_JOB_NAME string = trainer.outputs.jobName
 output AZURE_TRAINER_IMAGE_REPOSITORY string = trainerRepository
 output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = eventGridTopic.outputs.name
 output AZURE_EVENTGRID_SUBSCRIPTION_NAME string = eventSubscriptionName
-output AZURE_DURABLE_BACKEND string = durableBackend
 output SELFTRAIN_FUNCTION_LABEL_IMAGE string = functions.labelImage
 output SELFTRAIN_CONTAINER_INCOMING string = containers.incoming
 output SELFTRAIN_CONTAINER_GOLD string = containers.gold

@@ -20,6 +20,4 @@ var roles = {
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d'
   // Monitoring Metrics Publisher: send telemetry to an Application Insights resource with local auth disabled.
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
-  // Durable Task Data Contributor: run orchestrations on a Durable Task Scheduler task hub.
-  durableTaskDataContributor: '0ad04412-c4d5-4796-b79c-f76d14c8d402'
 }

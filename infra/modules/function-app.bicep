@@ -51,7 +51,7 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
-@description('Extra app settings (e.g. the Durable Task Scheduler connection); must hold no keys.')
+@description('Extra app settings (e.g. the gate floor); must hold no keys.')
 param extraAppSettings { *: string } = {}
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' existing = {

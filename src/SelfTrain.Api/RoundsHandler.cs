@@ -1,9 +1,10 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using SelfTrain.Core.Evaluation;
+using SelfTrain.Core;
 using SelfTrain.Workflow.Round;
 
 namespace SelfTrain.Api;
@@ -28,11 +29,8 @@ public sealed class RoundsHandler(GatePolicy floor, RoundLimits limits)
     public const string TerminateRoute = "rounds/{id}/terminate";
     public const int MaxTerminateReasonLength = 1000;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        // A misspelt setting is an error, not a silently ignored default.
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
+    // A misspelt setting is an error, not a silently ignored default.
+    private static readonly JsonSerializerOptions Json = SelfTrainJson.Strict;
 
     public async Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SelfTrain.Core;
 using SelfTrain.Core.Evaluation;
 using SelfTrain.Inference;
 using SelfTrain.Serving;
@@ -24,6 +25,7 @@ public static class ServiceRegistration
         services.AddSingleton(GateFloor(configuration));
         services.AddSingleton(configuration.GetSection(RoundLimits.Section).Get<RoundLimits>() ?? new RoundLimits());
         services.AddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(options => SelfTrainJson.Apply(options.SerializerOptions));
 
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ModelRegistry>();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using SelfTrain.Core;
 using SelfTrain.Demo;
 using SelfTrain.Storage;
 using Spectre.Console;
@@ -54,7 +55,7 @@ command.SetAction(async (parse, cancellationToken) =>
     {
         var storage = StorageAccount.FromSetting(Environment.GetEnvironmentVariable);
         var summary = await new DemoScenario(options, storage, console).RunAsync(cancellationToken);
-        Console.WriteLine(JsonSerializer.Serialize(summary, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        Console.WriteLine(JsonSerializer.Serialize(summary, SelfTrainJson.Options));
         return 0;
     }
     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -38,8 +38,8 @@ public sealed record LocalDurableTaskOptions
     public TimeSpan LeaseInterval { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// How inputs, outputs, events and custom status become JSON, for the client and the orchestrators alike; the host
-    /// passes the one convention of its public surfaces.
+    /// How inputs, outputs, events and custom status become JSON, for the client and the orchestrators alike (the SDK's
+    /// default unless the host passes its own convention).
     /// </summary>
     public DataConverter DataConverter { get; init; } = JsonDataConverter.Default;
 

@@ -1,7 +1,9 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Converters;
 using SelfTrain.Api;
+using SelfTrain.Core;
 using SelfTrain.Host;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
@@ -49,6 +51,7 @@ builder.Services.AddLocalDurableTask(registry => registry.AddRoundTasks(), new L
 {
     ConnectionString = storage,
     TaskHubName = builder.Configuration["Durable:TaskHub"] ?? "SelfTrain" + new string(prefix.Where(char.IsAsciiLetterOrDigit).ToArray()),
+    DataConverter = new JsonDataConverter(SelfTrainJson.Options),
 });
 builder.Services.AddHostedService<TrainingResultListener>();
 builder.Services.AddSingleton<DurableStatusHandler>();

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using Azure;
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs;
+using Azure;
 using Microsoft.Extensions.Logging;
+using SelfTrain.Core;
 using SelfTrain.Storage;
 
 namespace SelfTrain.Serving;
@@ -18,7 +19,7 @@ namespace SelfTrain.Serving;
 public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayout layout, ImageLabeler labeler, ServingOptions options,
     TimeProvider clock, ILogger<IncomingSweeper> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = SelfTrainJson.Options;
 
     private BlobContainerClient Incoming => storage.Blobs.GetBlobContainerClient(layout.Incoming);
 

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
-using Azure;
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs;
+using Azure;
 using SelfTrain.Core.Models;
+using SelfTrain.Core;
 
 namespace SelfTrain.Storage;
 
@@ -23,7 +24,7 @@ public sealed class ModelRegistry(ModelStore models, StorageAccount storage, Sto
 
     private const string TimeFormat = "yyyyMMdd'T'HHmmssfff'Z'";
     private const int ReadConcurrency = 8;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = SelfTrainJson.Indented;
 
     private BlobContainerClient Container => storage.Blobs.GetBlobContainerClient(layout.Models);
 

@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Azure;
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs;
+using Azure;
 using SelfTrain.Core.Models;
+using SelfTrain.Core;
 
 namespace SelfTrain.Storage;
 
@@ -23,7 +24,7 @@ public sealed record ChampionState(ChampionPointer Pointer, ETag ETag);
 public sealed class ModelStore(StorageAccount storage, StorageLayout layout)
 {
     public const string ChampionBlob = "champion.json";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = SelfTrainJson.Indented;
 
     private BlobContainerClient Container => storage.Blobs.GetBlobContainerClient(layout.Models);
     private BlobContainerClient Candidates => storage.Blobs.GetBlobContainerClient(layout.Candidates);

@@ -53,14 +53,9 @@ internal sealed class HostFixture : IAsyncDisposable
 
     public async Task WaitForChampionAsync(HttpClient client, string version)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var health = await client.GetStringAsync("/api/health");
-            if (health.Contains($"\"champion\":\"{version}\"")) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Champion {version} not served within 10 s: {health}");
-            await Task.Delay(50);
-        }
+        var health = "";
+        await Eventually.HoldsAsync(async () => (health = await client.GetStringAsync("/api/health")).Contains($"\"champion\":\"{version}\""),
+            TimeSpan.FromSeconds(10), $"champion {version} served", () => health);
     }
 
     public async ValueTask DisposeAsync()

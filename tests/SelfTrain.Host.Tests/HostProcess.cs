@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using SelfTrain.Testing;
 
 namespace SelfTrain.Host.Tests;
 
@@ -21,22 +22,19 @@ internal sealed class HostProcess : ChildProcess
     public string Url { get; }
 
     /// <summary>Waits until the host answers its health probe, and (when given) serves <paramref name="champion"/>.</summary>
-    public async Task WaitUntilServingAsync(HttpClient http, string? champion = null)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+    public Task WaitUntilServingAsync(HttpClient http, string? champion = null) =>
+        Eventually.HoldsAsync(async () =>
         {
             try
             {
-                var health = await http.GetAsync("/api/health");
-                if (health.IsSuccessStatusCode && (champion is null || (await health.Content.ReadAsStringAsync()).Contains($"\"champion\":\"{champion}\"")))
-                    return;
+                using var health = await http.GetAsync("/api/health");
+                return health.IsSuccessStatusCode && (champion is null || (await health.Content.ReadAsStringAsync()).Contains($"\"champion\":\"{champion}\""));
             }
-            catch (HttpRequestException) { } // not listening yet
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The host did not serve{(champion is null ? "" : $" {champion}")} within 60 s:\n{Output}");
-            await Task.Delay(250);
-        }
-    }
+            catch (HttpRequestException)
+            {
+                return false; // not listening yet
+            }
+        }, TimeSpan.FromSeconds(60), champion is null ? "the host serving" : $"the host serving {champion}", () => Output);
 
     private static ProcessStartInfo Start(string url, int labelPartitions, IReadOnlyDictionary<string, string> environment)
     {

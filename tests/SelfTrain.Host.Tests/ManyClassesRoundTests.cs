@@ -30,7 +30,7 @@ public sealed class ManyClassesRoundTests
         await incoming.CreateIfNotExistsAsync();
         await Parallel.ForEachAsync(Enumerable.Range(10_000, Pool), async (i, _) =>
             await incoming.GetBlobClient($"pool/{i}.png").UploadAsync(BinaryData.FromBytes(Png(i))));
-        await RoundTests.WaitAsync(async () => await fixture.Labels.CountAsync() == Pool, TimeSpan.FromSeconds(60), "pool labelled");
+        await Eventually.HoldsAsync(async () => await fixture.Labels.CountAsync() == Pool, TimeSpan.FromSeconds(60), "pool labelled");
         // Every row keeps the whole 100-class vector (the label store once kept only the top ten above 64 classes);
         // only probabilities below half precision's smallest value read back as zero.
         var rows = await fixture.Labels.ReadAllAsync().ToListAsync();
@@ -42,7 +42,7 @@ public sealed class ManyClassesRoundTests
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var status = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusQueryGetUri").GetString()!;
         JsonElement body = default;
-        await RoundTests.WaitAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             body = await client.GetFromJsonAsync<JsonElement>(status);
             Assert.DoesNotContain(body.GetProperty("status").GetString(), new[] { "Failed", "Terminated" });
@@ -50,11 +50,11 @@ public sealed class ManyClassesRoundTests
         }, TimeSpan.FromMinutes(4), "round completed", () => $"{body}\n{trainer.Output}");
 
         var result = body.GetProperty("result");
-        Assert.Equal(Pool, result.GetProperty("Pool").GetProperty("Accepted").GetInt32());
-        var validation = result.GetProperty("Validation");
-        Assert.Equal(Validation, validation.GetProperty("Candidate").GetProperty("Images").GetInt32());
-        Assert.Empty(validation.GetProperty("SmokeFailures").EnumerateArray());
-        var candidate = result.GetProperty("Candidate").GetString()!;
+        Assert.Equal(Pool, result.GetProperty("pool").GetProperty("accepted").GetInt32());
+        var validation = result.GetProperty("validation");
+        Assert.Equal(Validation, validation.GetProperty("candidate").GetProperty("images").GetInt32());
+        Assert.Empty(validation.GetProperty("smokeFailures").EnumerateArray());
+        var candidate = result.GetProperty("candidate").GetString()!;
         Assert.Equal(names, (await fixture.Models.LoadCandidateAsync(candidate)).Manifest.Classes);
     }
 }

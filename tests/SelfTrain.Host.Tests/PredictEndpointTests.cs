@@ -129,12 +129,8 @@ public sealed class PredictEndpointTests
         var predicted = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("classIndex").GetInt32();
 
         // The host's watcher labels the captured blob like any upload.
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await fixture.Labels.GetAsync(ContentAddress.Of(png)) is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the captured image was not labelled");
-            await Task.Delay(100);
-        }
+        await Eventually.HoldsAsync(async () => await fixture.Labels.GetAsync(ContentAddress.Of(png)) is not null, TimeSpan.FromSeconds(20),
+            "the captured image labelled");
         var labelled = (await fixture.Labels.GetAsync(ContentAddress.Of(png)))!;
         Assert.Equal([$"captured/{ContentAddress.Of(png).Hex}"], labelled.BlobNames);
         Assert.Equal(predicted, labelled.Prediction!.ClassIndex);
@@ -165,16 +161,11 @@ public sealed class PredictEndpointTests
             }
         })).ToArray();
 
-        await Task.Delay(500);
+        // Load is flowing before the swap, and keeps flowing through it until the new champion has answered many times.
+        await Eventually.HoldsAsync(() => models.GetValueOrDefault("champion-1") >= 20, TimeSpan.FromSeconds(10), "the first champion under load");
         var next = new LinearTestModel("champion-2", classes: 10, width: 28, height: 28, seed: 2);
         await fixture.Models.RegisterChampionAsync(next);
-        var swapped = DateTime.UtcNow;
-        while (!models.ContainsKey("champion-2"))
-        {
-            Assert.True(DateTime.UtcNow - swapped < TimeSpan.FromSeconds(10), "the new champion was not served within 10 s");
-            await Task.Delay(20);
-        }
-        await Task.Delay(500);
+        await Eventually.HoldsAsync(() => models.GetValueOrDefault("champion-2") >= 20, TimeSpan.FromSeconds(10), "the new champion under load");
         stop.Cancel();
         await Task.WhenAll(clients);
 

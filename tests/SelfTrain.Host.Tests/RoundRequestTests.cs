@@ -66,6 +66,6 @@ public sealed class RoundRequestTests
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var status = await client.GetFromJsonAsync<JsonElement>($"/runtime/webhooks/durabletask/instances/{id}");
-        Assert.Equal(0.01, status.GetProperty("input").GetProperty("Gate").GetProperty("Alpha").GetDouble());
+        Assert.Equal(0.01, status.GetProperty("input").GetProperty("gate").GetProperty("alpha").GetDouble());
     }
 }

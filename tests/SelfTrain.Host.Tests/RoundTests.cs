@@ -53,11 +53,11 @@ public sealed class RoundTests
         var champion = (await fixture.Models.GetManifestAsync("champion-a")).Sha256;
         await results.SendMessageAsync(TrainingMessageJson.Serialize(new TrainingResultMessage(job, TrainingOutcome.Succeeded, "champion-a", null, 1, id, champion)));
         await results.SendMessageAsync(TrainingMessageJson.Serialize(new TrainingResultMessage(job, TrainingOutcome.Succeeded, $"student-{id}-r1a1", null, 1, id, new string('0', 64))));
-        await WaitAsync(async () => (await results.PeekMessagesAsync()).Value.Length == 0, TimeSpan.FromSeconds(30), "forged results routed");
+        await Eventually.HoldsAsync(async () => (await results.PeekMessagesAsync()).Value.Length == 0, TimeSpan.FromSeconds(30), "forged results routed");
 
         using var trainer = new TrainerProcess(fixture.Scope.Layout.Prefix);
         JsonElement body = default;
-        await WaitAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             using var response = await client.GetAsync(status);
             body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -67,23 +67,23 @@ public sealed class RoundTests
         }, TimeSpan.FromMinutes(4), "round completed", () => $"{body}\n{trainer.Output}");
 
         // Orchestration payloads use the Durable Task engine's own JSON (PascalCase), as in Durable Functions.
-        Assert.Equal("done", body.GetProperty("customStatus").GetProperty("Phase").GetString());
+        Assert.Equal("done", body.GetProperty("customStatus").GetProperty("phase").GetString());
         var result = body.GetProperty("result");
 
         // Plan: the champion taught. Calibrate: a threshold per class.
-        Assert.Equal("champion-a", result.GetProperty("Teacher").GetString());
-        Assert.Equal(10, result.GetProperty("Thresholds").GetArrayLength());
+        Assert.Equal("champion-a", result.GetProperty("teacher").GetString());
+        Assert.Equal(10, result.GetProperty("thresholds").GetArrayLength());
         // Shards: every labelled pool image is either accepted or below its threshold; all gold went in.
-        var pool = result.GetProperty("Pool");
-        Assert.Equal(Pool, pool.GetProperty("Accepted").GetInt32() + pool.GetProperty("BelowThreshold").GetInt32() + pool.GetProperty("Unusable").GetInt32());
-        Assert.Equal(0, pool.GetProperty("Unusable").GetInt32());
-        Assert.True(pool.GetProperty("Accepted").GetInt32() > 0, pool.ToString());
-        Assert.Equal(GoldTrain, result.GetProperty("GoldImages").GetInt32());
+        var pool = result.GetProperty("pool");
+        Assert.Equal(Pool, pool.GetProperty("accepted").GetInt32() + pool.GetProperty("belowThreshold").GetInt32() + pool.GetProperty("unusable").GetInt32());
+        Assert.Equal(0, pool.GetProperty("unusable").GetInt32());
+        Assert.True(pool.GetProperty("accepted").GetInt32() > 0, pool.ToString());
+        Assert.Equal(GoldTrain, result.GetProperty("goldImages").GetInt32());
         // Train: one attempt gave the job's own candidate, stored with its lineage; both forgeries were ignored.
-        Assert.Equal(1, result.GetProperty("TrainingAttempts").GetInt32());
-        var candidate = result.GetProperty("Candidate").GetString()!;
+        Assert.Equal(1, result.GetProperty("trainingAttempts").GetInt32());
+        var candidate = result.GetProperty("candidate").GetString()!;
         Assert.Equal($"student-{id}-r1a1", candidate);
-        var ignored = result.GetProperty("IgnoredTrainingResults").EnumerateArray().Select(r => r.GetString()!).ToArray();
+        var ignored = result.GetProperty("ignoredTrainingResults").EnumerateArray().Select(r => r.GetString()!).ToArray();
         Assert.Equal(2, ignored.Length);
         Assert.Contains("it names candidate champion-a", ignored[0]);
         Assert.Contains("does not exist", ignored[1]);
@@ -91,20 +91,20 @@ public sealed class RoundTests
         Assert.Equal("champion-a", manifest.Lineage!.Teacher);
         Assert.Equal("noisy-student", manifest.Lineage.Recipe);
         // Validate and gate: both judged on the validation images; the student is better, significantly.
-        var validation = result.GetProperty("Validation");
-        Assert.Equal(Validation, validation.GetProperty("Champion").GetProperty("Images").GetInt32());
-        var gain = validation.GetProperty("Candidate").GetProperty("Accuracy").GetDouble() - validation.GetProperty("Champion").GetProperty("Accuracy").GetDouble();
+        var validation = result.GetProperty("validation");
+        Assert.Equal(Validation, validation.GetProperty("champion").GetProperty("images").GetInt32());
+        var gain = validation.GetProperty("candidate").GetProperty("accuracy").GetDouble() - validation.GetProperty("champion").GetProperty("accuracy").GetDouble();
         Assert.True(gain > 0.03, $"gain {gain}: {validation}");
-        Assert.True(validation.GetProperty("Decision").GetProperty("PValue").GetDouble() < 0.05, validation.GetProperty("Decision").ToString());
+        Assert.True(validation.GetProperty("decision").GetProperty("pValue").GetDouble() < 0.05, validation.GetProperty("decision").ToString());
         // Promote: the pointer moved, the report sits beside the model, and the host serves the student.
-        Assert.True(result.GetProperty("Promoted").GetBoolean(), result.ToString());
+        Assert.True(result.GetProperty("promoted").GetBoolean(), result.ToString());
         Assert.Equal(candidate, (await fixture.Models.GetChampionAsync())!.Pointer.Version);
         Assert.True(await fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Runs).GetBlobClient($"{id}-r1/round-report.json").ExistsAsync());
         await fixture.WaitForChampionAsync(client, candidate);
         var history = await fixture.Factory.Services.GetRequiredService<ModelRegistry>().HistoryAsync();
         Assert.Equal((candidate, ChampionChangeKind.Promoted), (history[0].Version, history[0].Kind));
         foreach (var phase in new[] { "plan", "calibrate", "shards", "train", "validate", "promote" })
-            Assert.True(result.GetProperty("PhaseSeconds").TryGetProperty(phase, out _), phase);
+            Assert.True(result.GetProperty("phaseSeconds").TryGetProperty(phase, out _), phase);
 
         using var view = await client.GetAsync($"/runtime/webhooks/durabletask/instances/{id}");
         Assert.Equal("Completed", (await view.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runtimeStatus").GetString());
@@ -135,7 +135,7 @@ public sealed class RoundTests
         await incoming.CreateIfNotExistsAsync();
         await Parallel.ForEachAsync(Enumerable.Range(10_000, Pool), async (i, _) =>
             await incoming.GetBlobClient($"pool/{i}.png").UploadAsync(BinaryData.FromBytes(Png(i))));
-        await WaitAsync(async () => await fixture.Labels.ReadAllAsync().CountAsync() == Pool, TimeSpan.FromSeconds(60), "pool labelled");
+        await Eventually.HoldsAsync(async () => await fixture.Labels.ReadAllAsync().CountAsync() == Pool, TimeSpan.FromSeconds(60), "pool labelled");
 
     }
 
@@ -160,7 +160,7 @@ public sealed class RoundTests
 
         using var trainer = new TrainerProcess(fixture.Scope.Layout.Prefix);
         JsonElement body = default;
-        await WaitAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             using var response = await fixture.Factory.CreateClient().GetAsync($"/runtime/webhooks/durabletask/instances/{id}");
             body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -169,12 +169,12 @@ public sealed class RoundTests
         }, TimeSpan.FromMinutes(4), "round completed after restarts", () => $"{body}\n{trainer.Output}");
 
         var result = body.GetProperty("output");
-        Assert.True(result.GetProperty("Promoted").GetBoolean(), result.ToString());
-        Assert.Equal(1, result.GetProperty("TrainingAttempts").GetInt32());
+        Assert.True(result.GetProperty("promoted").GetBoolean(), result.ToString());
+        Assert.Equal(1, result.GetProperty("trainingAttempts").GetInt32());
         // No label lost: every pool image still has its one row. No shard sample twice: the pool shards together hold
         // exactly the accepted images, each once.
         Assert.Equal(Pool, await fixture.Labels.ReadAllAsync().CountAsync());
-        var accepted = result.GetProperty("Pool").GetProperty("Accepted").GetInt32();
+        var accepted = result.GetProperty("pool").GetProperty("accepted").GetInt32();
         var samples = await PoolShardSamplesAsync(fixture);
         Assert.Equal(accepted, samples.Count);
         Assert.Equal(samples.Count, samples.Select(Convert.ToHexString).Distinct().Count());
@@ -193,7 +193,7 @@ public sealed class RoundTests
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(host.Url) };
-            await WaitAsync(async () => (await TryGetAsync(http, "/api/health"))?.IsSuccessStatusCode == true, TimeSpan.FromSeconds(60), "host started");
+            await Eventually.HoldsAsync(async () => (await TryGetAsync(http, "/api/health"))?.IsSuccessStatusCode == true, TimeSpan.FromSeconds(60), "host started");
             using var started = await http.PostAsJsonAsync("/api/rounds", new
             {
                 epochs = 15, batchSize = 64, targetPrecision = 0.8, trainingTimeout = "00:05:00", partitionsPerGroup = 1,
@@ -211,7 +211,7 @@ public sealed class RoundTests
 
             using var trainer = new TrainerProcess(layout.Prefix);
             JsonElement body = default;
-            await WaitAsync(async () =>
+            await Eventually.HoldsAsync(async () =>
             {
                 using var client = new HttpClient { BaseAddress = new Uri(host.Url) };
                 using var response = await TryGetAsync(client, $"/runtime/webhooks/durabletask/instances/{id}");
@@ -222,10 +222,10 @@ public sealed class RoundTests
             }, TimeSpan.FromMinutes(3), "round completed after kills", () => $"{body}\n{trainer.Output}\n{host.Output}");
 
             var result = body.GetProperty("output");
-            Assert.True(result.GetProperty("Promoted").GetBoolean(), result.ToString());
+            Assert.True(result.GetProperty("promoted").GetBoolean(), result.ToString());
             Assert.Equal(Pool, await new LabelStore(fixture.Scope.Account, layout).ReadAllAsync().CountAsync());
             var samples = await PoolShardSamplesAsync(fixture);
-            Assert.Equal(result.GetProperty("Pool").GetProperty("Accepted").GetInt32(), samples.Count);
+            Assert.Equal(result.GetProperty("pool").GetProperty("accepted").GetInt32(), samples.Count);
             Assert.Equal(samples.Count, samples.Select(Convert.ToHexString).Distinct().Count());
         }
         finally
@@ -256,14 +256,14 @@ public sealed class RoundTests
     private static async Task<string> WaitForPhaseAsync(Func<HttpClient> clients, string id, params string[] phases)
     {
         var phase = "";
-        await WaitAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             using var client = clients();
             using var response = await TryGetAsync(client, $"/api/rounds/{id}");
             if (response is null || !response.IsSuccessStatusCode) return false;
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
             phase = body.TryGetProperty("customStatus", out var status) && status.ValueKind == JsonValueKind.Object
-                ? status.GetProperty("Phase").GetString() ?? "" : "";
+                ? status.GetProperty("phase").GetString() ?? "" : "";
             return phases.Contains(phase);
         }, TimeSpan.FromMinutes(2), $"phase {string.Join(" or ", phases)}");
         return phase;
@@ -297,13 +297,4 @@ public sealed class RoundTests
         Assert.Equal(HttpStatusCode.NotFound, webhook.StatusCode);
     }
 
-    internal static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<string>? state = null)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not {what} within {timeout}. {state?.Invoke()}");
-            await Task.Delay(250);
-        }
-    }
 }

@@ -17,15 +17,12 @@ public sealed partial class IdentityOnlyAccessTests
     [GeneratedRegex(@"\blist[A-Za-z]*\(")]
     private static partial Regex ListFunction();
 
-    public static TheoryData<string> DurableBackends() => new("AzureStorage", "DurableTaskScheduler");
-
     private static Dictionary<string, object?> FunctionAppSettings(ArmTemplate main) => Infra.FunctionAppSettings(main);
 
-    [Theory]
-    [MemberData(nameof(DurableBackends))]
-    public void Function_app_settings_hold_no_key_or_connection_string(string durableBackend)
+    [Fact]
+    public void Function_app_settings_hold_no_key_or_connection_string()
     {
-        var settings = FunctionAppSettings(Infra.MainTemplate(("durableBackend", durableBackend)));
+        var settings = FunctionAppSettings(Infra.MainTemplate());
 
         Assert.NotEmpty(settings);
         foreach (var (name, value) in settings)
@@ -62,18 +59,6 @@ public sealed partial class IdentityOnlyAccessTests
         var authentication = (Dictionary<string, object?>)deploymentStorage["authentication"]!;
         Assert.Equal("UserAssignedIdentity", authentication["type"]);
         Assert.DoesNotContain("storageAccountConnectionStringName", authentication.Keys);
-    }
-
-    [Fact]
-    public void Durable_Task_Scheduler_is_reached_with_the_identity()
-    {
-        var settings = FunctionAppSettings(Infra.MainTemplate(("durableBackend", "DurableTaskScheduler")));
-
-        var connection = Assert.IsType<string>(settings["DURABLE_TASK_SCHEDULER_CONNECTION_STRING"]);
-        Assert.Contains(";Authentication=ManagedIdentity;", connection, StringComparison.Ordinal);
-        Assert.Equal("azureManaged", settings["AzureFunctionsJobHost__extensions__durableTask__storageProvider__type"]);
-
-        Assert.DoesNotContain("DURABLE_TASK_SCHEDULER_CONNECTION_STRING", FunctionAppSettings(Infra.MainTemplate()).Keys);
     }
 
     [Fact]

@@ -23,10 +23,10 @@ public sealed class BackgroundLoopTests
         using var refresher = new ChampionRefresher(loader, new ServingOptions { ChampionPollInterval = TimeSpan.FromMilliseconds(50) }, status,
             TimeProvider.System, NullLogger<ChampionRefresher>.Instance);
         await refresher.StartAsync(CancellationToken.None);
-        await WaitAsync(() => served.Version == "v1", "v1 served");
+        await Eventually.HoldsAsync(() => served.Version == "v1", Patience, "v1 served");
 
         outage.Begin();
-        await WaitAsync(() => Report(status)?.ConsecutiveFailures >= 1, "the outage recorded");
+        await Eventually.HoldsAsync(() => Report(status)?.ConsecutiveFailures >= 1, Patience, "the outage recorded");
         Assert.Contains("Storage is down", Report(status)!.LastError);
         Assert.False(refresher.ExecuteTask!.IsCompleted, "the loop stopped");
         Assert.Equal("v1", served.Version);
@@ -35,26 +35,19 @@ public sealed class BackgroundLoopTests
         outage.End();
         var pointer = scope.Account.Blobs.GetBlobContainerClient(scope.Layout.Models).GetBlobClient(ModelStore.ChampionBlob);
         await pointer.UploadAsync(BinaryData.FromString("{ not json"), overwrite: true);
-        await WaitAsync(() => Report(status)?.LastError?.Contains("Json") == true, "the malformed pointer recorded");
+        await Eventually.HoldsAsync(() => Report(status)?.LastError?.Contains("Json") == true, Patience, "the malformed pointer recorded");
         Assert.False(refresher.ExecuteTask.IsCompleted, "the loop stopped");
         Assert.Equal("v1", served.Version);
 
         await pointer.UploadAsync(BinaryData.FromString("""{"version":"v2","since":"2026-01-01T00:00:00Z","previous":"v1","reason":"fixed"}"""), overwrite: true);
-        await WaitAsync(() => served.Version == "v2", "v2 served after the pointer was fixed");
-        await WaitAsync(() => Report(status)?.ConsecutiveFailures == 0, "the loop healthy again");
+        await Eventually.HoldsAsync(() => served.Version == "v2", Patience, "v2 served after the pointer was fixed");
+        await Eventually.HoldsAsync(() => Report(status)?.ConsecutiveFailures == 0, Patience, "the loop healthy again");
         await refresher.StopAsync(CancellationToken.None);
     }
 
+    // The loop backs off up to a minute; the first retries come within seconds.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     private static BackgroundLoopReport? Report(BackgroundLoopStatus status) => status.Snapshot().SingleOrDefault(r => r.Name == "champion-refresher");
 
-    /// <summary>The loop backs off up to a minute; the first retries come within seconds.</summary>
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not {what} within 30 s.");
-            await Task.Delay(20);
-        }
-    }
 }

@@ -25,7 +25,7 @@ public sealed class ImageLabelerTests
         foreach (var (name, bytes) in good) await fixture.UploadAsync(name, bytes);
         foreach (var (name, (bytes, _)) in bad) await fixture.UploadAsync(name, bytes);
 
-        Assert.Equal(13, await fixture.Watcher().LabelPendingAsync());
+        Assert.Equal(13, await fixture.Sweeper().SweepAsync(TimeSpan.Zero));
 
         foreach (var (name, bytes) in good)
         {
@@ -44,7 +44,7 @@ public sealed class ImageLabelerTests
             var row = (await fixture.Labels.GetAsync(ContentAddress.Of(bytes)))!;
             Assert.Equal((LabelStatus.Rejected, reason.ToString()), (row.Status, row.RejectionReason));
         }
-        Assert.Equal(0, await fixture.Watcher().LabelPendingAsync()); // nothing is retried
+        Assert.Equal(0, await fixture.Sweeper().SweepAsync(TimeSpan.Zero)); // nothing is retried
     }
 
     [Fact]
@@ -83,14 +83,14 @@ public sealed class ImageLabelerTests
         await using var fixture = await ServingFixture.CreateAsync(withChampion: false);
         await fixture.UploadAsync("a.png", TestImages.Png(28, 28, seed: 1, gray: true));
 
-        await Assert.ThrowsAsync<NoChampionException>(() => fixture.Watcher().LabelPendingAsync());
+        await Assert.ThrowsAsync<NoChampionException>(() => fixture.Sweeper().SweepAsync(TimeSpan.Zero));
 
         Assert.True(await fixture.Incoming.GetBlobClient("a.png").ExistsAsync());
         Assert.Empty(await fixture.Labels.ReadAllAsync().ToListAsync());
 
         await fixture.Models.RegisterChampionAsync(new LinearTestModel("late", classes: 10, width: 28, height: 28));
         await fixture.Loader.RefreshAsync();
-        Assert.Equal(1, await fixture.Watcher().LabelPendingAsync());
+        Assert.Equal(1, await fixture.Sweeper().SweepAsync(TimeSpan.Zero));
     }
 
     [Fact]
@@ -100,10 +100,10 @@ public sealed class ImageLabelerTests
         var before = TestImages.Png(28, 28, seed: 1, gray: true);
         var after = TestImages.Png(28, 28, seed: 2, gray: true);
         await fixture.UploadAsync("a.png", before);
-        Assert.Equal(1, await fixture.Watcher().LabelPendingAsync());
+        Assert.Equal(1, await fixture.Sweeper().SweepAsync(TimeSpan.Zero));
 
         await fixture.UploadAsync("a.png", after);
-        Assert.Equal(1, await fixture.Watcher().LabelPendingAsync());
+        Assert.Equal(1, await fixture.Sweeper().SweepAsync(TimeSpan.Zero));
 
         Assert.NotNull(await fixture.Labels.GetAsync(ContentAddress.Of(before)));
         Assert.Equal(["a.png"], (await fixture.Labels.GetAsync(ContentAddress.Of(after)))!.BlobNames);

@@ -46,12 +46,6 @@ internal sealed class ServingFixture : IAsyncDisposable
     public IncomingSweeper Sweeper(TimeProvider? clock = null) =>
         new(Scope.Account, Layout, Labeler, Options, clock ?? TimeProvider.System, NullLogger<IncomingSweeper>.Instance);
 
-    public IncomingWatcher Watcher() =>
-        new(Sweeper(), Options with { IncomingPollInterval = TimeSpan.FromMilliseconds(100), IncomingIdlePollInterval = TimeSpan.FromMilliseconds(100) },
-            LoopStatus, TimeProvider.System, NullLogger<IncomingWatcher>.Instance);
-
-    public BackgroundLoopStatus LoopStatus { get; } = new();
-
     public async Task UploadAsync(string name, byte[] bytes) =>
         await Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(bytes), overwrite: true);
 

@@ -1,8 +1,9 @@
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnx;
 using SelfTrain.Core.Data;
 using SelfTrain.Core.Models;
+using SelfTrain.Inference;
+using SelfTrain.Trainer.Evaluation;
 using SelfTrain.Trainer.Teacher;
 
 namespace SelfTrain.Trainer.Tests;
@@ -25,15 +26,16 @@ public sealed class TransferTeacherTests
         Assert.Equal(["Gemm", "Softmax"], graph.Node.TakeLast(2).Select(n => n.OpType));
         Assert.Equal(["Split", "Concat", "Sub"], graph.Node.Take(3).Select(n => n.OpType));
 
-        using var runner = new OnnxFeaturizer(teacher.Onnx, Size, threads: 2);
-        var probabilities = runner.Run(test, batchSize: 64);
+        // Through the serving stack, as the round and the service run it.
+        using var classifier = OnnxClassifier.Load(teacher.Onnx, teacher.Manifest, new InferenceOptions { IntraOpThreads = 2 });
+        var probabilities = DatasetClassifier.Probabilities(classifier, test);
         Assert.All(probabilities, p => Assert.Equal(1f, p.Sum(), 4));
-        var accuracy = probabilities.Where((p, i) => Array.IndexOf(p, p.Max()) == test.Labels[i]).Count() / 200.0;
+        var accuracy = DatasetClassifier.Accuracy(probabilities, test.Labels);
         Assert.True(accuracy > 0.55, $"accuracy {accuracy} on 200 test images with 200 gold images at {Size} px");
 
         // A batch of one gives what the same image gives inside a batch.
-        using var single = new OnnxFeaturizer(teacher.Onnx, Size, threads: 2);
-        var alone = single.Run(test.Select([7]), batchSize: 1)[0];
+        using var single = OnnxClassifier.Load(teacher.Onnx, teacher.Manifest, new InferenceOptions { IntraOpThreads = 2, MaxBatchSize = 1 });
+        var alone = DatasetClassifier.Probabilities(single, test.Select([7]))[0];
         Assert.Equal(probabilities[7], alone, (a, b) => Math.Abs(a - b) < 1e-5);
 
         var manifest = teacher.Manifest;
@@ -51,19 +53,5 @@ public sealed class TransferTeacherTests
         var means = ResNet18Graph.ChannelMeans(ResNet18Graph.DefaultModelsDirectory);
         Assert.Equal(3, means.Length);
         Assert.All(means, m => Assert.InRange(m, 90f, 140f)); // ImageNet BGR means are about 104, 117, 123
-    }
-
-    [Fact]
-    public void Bilinear_resize_keeps_a_flat_image_flat_and_repeats_gray_into_rgb()
-    {
-        var image = Enumerable.Repeat((byte)100, 28 * 28).ToArray();
-        var target = new float[3 * 56 * 56];
-        ImageResize.Bilinear(image, 1, 28, 28, 56, 3, target);
-        Assert.All(target, v => Assert.Equal(100f, v, 4));
-
-        var ramp = Enumerable.Range(0, 4).Select(i => (byte)(i * 10)).ToArray(); // 1×1×4 row: 0 10 20 30
-        var wide = new float[3 * 8 * 8];
-        ImageResize.Bilinear([.. Enumerable.Repeat(ramp, 4).SelectMany(r => r)], 1, 4, 4, 8, 3, wide);
-        Assert.Equal([0f, 2.5f, 7.5f, 12.5f, 17.5f, 22.5f, 27.5f, 30f], wide[..8]);
     }
 }

@@ -8,23 +8,16 @@ public sealed class ContinueAsNewTests
     [Fact]
     public async Task An_orchestration_continued_as_new_runs_each_generation_and_keeps_its_instance_id()
     {
-        var taskHub = DurableTestHost.NewTaskHub();
-        try
-        {
-            await using var host = await DurableTestHost.StartAsync(DurableTestHost.Options(taskHub));
-            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(CountdownOrchestrator), new Countdown(Left: 4, Total: 0));
-            var done = await host.Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(60));
+        await using var hub = new TestTaskHub();
+        await using var host = await DurableTestHost.StartAsync(hub.Options);
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(CountdownOrchestrator), new Countdown(Left: 4, Total: 0));
+        var done = await host.Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(60));
 
-            // Generations 4, 3, 2, 1 each add their number through an activity, then 0 ends it: 4 + 3 + 2 + 1.
-            Assert.Equal(10, done.ReadOutputAs<int>());
-            Assert.Equal(id, done.InstanceId);
-            Assert.Equal(new Countdown(0, 10), done.ReadInputAs<Countdown>());
-            Assert.Empty(host.Errors);
-        }
-        finally
-        {
-            await DurableTestHost.DeleteTaskHubAsync(taskHub);
-        }
+        // Generations 4, 3, 2, 1 each add their number through an activity, then 0 ends it: 4 + 3 + 2 + 1.
+        Assert.Equal(10, done.ReadOutputAs<int>());
+        Assert.Equal(id, done.InstanceId);
+        Assert.Equal(new Countdown(0, 10), done.ReadInputAs<Countdown>());
+        Assert.Empty(host.Errors);
     }
 }
 

@@ -5,9 +5,11 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using DurableTask.AzureStorage;
 using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Converters;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SelfTrain.Core;
 using SelfTrain.Storage;
 using SelfTrain.Testing;
 using SelfTrain.Host.Durable;
@@ -43,12 +45,9 @@ public sealed class DurableTestHost : IAsyncDisposable
     /// <summary>Every error the host has logged so far.</summary>
     public IReadOnlyCollection<string> Errors => _logs.Errors;
 
-    /// <summary>A task hub name no other test uses.</summary>
-    public static string NewTaskHub() => "hub" + Guid.NewGuid().ToString("N")[..12];
-
     /// <summary>The backend options tests use: the production defaults, on the test Azurite.</summary>
     public static LocalDurableTaskOptions Options(string taskHub) =>
-        new() { ConnectionString = AzuriteStorage.ConnectionString, TaskHubName = taskHub };
+        new() { ConnectionString = AzuriteStorage.ConnectionString, TaskHubName = taskHub, DataConverter = new JsonDataConverter(SelfTrainJson.Options) };
 
     public static async Task<DurableTestHost> StartAsync(LocalDurableTaskOptions options, StorageFaults? faults = null, bool gateOpen = true)
     {
@@ -110,12 +109,5 @@ public sealed class DurableTestHost : IAsyncDisposable
         await _host.StopAsync(timeout.Token);
         _host.Dispose();
         _gate.Dispose();
-    }
-
-    /// <summary>Removes the task hub's queues, tables and containers.</summary>
-    public static async Task DeleteTaskHubAsync(string taskHub)
-    {
-        var service = new AzureStorageOrchestrationService(Options(taskHub).ToSettings());
-        await service.DeleteAsync();
     }
 }

@@ -14,33 +14,26 @@ public sealed class LocalDurableTaskTests(ITestOutputHelper output)
     {
         await using var scope = await AzuriteStorage.CreateScopeAsync();
         var container = (await scope.CreateContainerAsync("executions")).Name;
-        var taskHub = DurableTestHost.NewTaskHub();
-        try
+        await using var hub = new TestTaskHub();
+        await using var host = await DurableTestHost.StartAsync(hub.Options);
+        output.WriteLine($"host started in {host.Startup.TotalMilliseconds:F0} ms");
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ShardRoundOrchestrator),
+            new RoundInput(container, Shards: 4, ApprovalTimeoutSeconds: 120));
+        var waiting = await host.Client.WaitForPhaseAsync(id, "waiting", Patience);
+        Assert.Equal(new RoundStatus("waiting", 4, 4), waiting);
+
+        await host.Client.RaiseEventAsync(id, ShardRoundOrchestrator.ApprovalEvent, 5);
+        var done = await host.Client.WaitForCompletionAsync(id, Patience);
+
+        // Shard values are 10, 20, 30, 40; publishing adds the bonus of 5 to each.
+        Assert.Equal(new RoundResult(Built: 100, Approved: true, Bonus: 5, Published: 120), done.ReadOutputAs<RoundResult>());
+        Assert.Equal(new RoundStatus("done", 4, 4), done.ReadCustomStatusAs<RoundStatus>());
+        var log = new ExecutionLog(scope.Account);
+        for (var shard = 0; shard < 4; shard++)
         {
-            await using var host = await DurableTestHost.StartAsync(DurableTestHost.Options(taskHub));
-            output.WriteLine($"host started in {host.Startup.TotalMilliseconds:F0} ms");
-
-            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ShardRoundOrchestrator),
-                new RoundInput(container, Shards: 4, ApprovalTimeoutSeconds: 120));
-            var waiting = await host.Client.WaitForPhaseAsync(id, "waiting", Patience);
-            Assert.Equal(new RoundStatus("waiting", 4, 4), waiting);
-
-            await host.Client.RaiseEventAsync(id, ShardRoundOrchestrator.ApprovalEvent, 5);
-            var done = await host.Client.WaitForCompletionAsync(id, Patience);
-
-            // Shard values are 10, 20, 30, 40; publishing adds the bonus of 5 to each.
-            Assert.Equal(new RoundResult(Built: 100, Approved: true, Bonus: 5, Published: 120), done.ReadOutputAs<RoundResult>());
-            Assert.Equal(new RoundStatus("done", 4, 4), done.ReadCustomStatusAs<RoundStatus>());
-            var log = new ExecutionLog(scope.Account);
-            for (var shard = 0; shard < 4; shard++)
-            {
-                Assert.Equal(1, await log.CountAsync(container, id, "build", shard, "finished"));
-                Assert.Equal(1, await log.CountAsync(container, id, "publish", shard, "finished"));
-            }
-        }
-        finally
-        {
-            await DurableTestHost.DeleteTaskHubAsync(taskHub);
+            Assert.Equal(1, await log.CountAsync(container, id, "build", shard, "finished"));
+            Assert.Equal(1, await log.CountAsync(container, id, "publish", shard, "finished"));
         }
     }
 
@@ -49,26 +42,19 @@ public sealed class LocalDurableTaskTests(ITestOutputHelper output)
     {
         await using var scope = await AzuriteStorage.CreateScopeAsync();
         var container = (await scope.CreateContainerAsync("executions")).Name;
-        var taskHub = DurableTestHost.NewTaskHub();
-        try
-        {
-            await using var host = await DurableTestHost.StartAsync(DurableTestHost.Options(taskHub));
-            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ShardRoundOrchestrator),
-                new RoundInput(container, Shards: 2, ApprovalTimeoutSeconds: 2));
+        await using var hub = new TestTaskHub();
+        await using var host = await DurableTestHost.StartAsync(hub.Options);
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ShardRoundOrchestrator),
+            new RoundInput(container, Shards: 2, ApprovalTimeoutSeconds: 2));
 
-            var done = await host.Client.WaitForCompletionAsync(id, Patience);
+        var done = await host.Client.WaitForCompletionAsync(id, Patience);
 
-            Assert.Equal(new RoundResult(Built: 30, Approved: false, Bonus: 0, Published: 0), done.ReadOutputAs<RoundResult>());
-            Assert.Equal(new RoundStatus("expired", 2, 2), done.ReadCustomStatusAs<RoundStatus>());
-            output.WriteLine($"created {done.CreatedAt:O}, completed {done.LastUpdatedAt:O}");
-            // The provider delays a timer message by the time left, and queue visibility delays are whole seconds
-            // (truncated), so a durable timer here may fire up to a second early.
-            Assert.True(done.LastUpdatedAt - done.CreatedAt >= TimeSpan.FromSeconds(1), "the timer did not wait");
-            Assert.Equal(0, await new ExecutionLog(scope.Account).CountAsync(container, id, "publish", 0, "started"));
-        }
-        finally
-        {
-            await DurableTestHost.DeleteTaskHubAsync(taskHub);
-        }
+        Assert.Equal(new RoundResult(Built: 30, Approved: false, Bonus: 0, Published: 0), done.ReadOutputAs<RoundResult>());
+        Assert.Equal(new RoundStatus("expired", 2, 2), done.ReadCustomStatusAs<RoundStatus>());
+        output.WriteLine($"created {done.CreatedAt:O}, completed {done.LastUpdatedAt:O}");
+        // The provider delays a timer message by the time left, and queue visibility delays are whole seconds
+        // (truncated), so a durable timer here may fire up to a second early.
+        Assert.True(done.LastUpdatedAt - done.CreatedAt >= TimeSpan.FromSeconds(1), "the timer did not wait");
+        Assert.Equal(0, await new ExecutionLog(scope.Account).CountAsync(container, id, "publish", 0, "started"));
     }
 }

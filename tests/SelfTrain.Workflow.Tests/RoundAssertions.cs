@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Microsoft.DurableTask.Client;
+using SelfTrain.Testing;
 
 namespace SelfTrain.Workflow.Tests;
 
@@ -8,18 +8,17 @@ public static class RoundAssertions
     /// <summary>Polls the instance until its custom status reaches <paramref name="phase"/>.</summary>
     public static async Task<RoundStatus> WaitForPhaseAsync(this DurableTaskClient client, string instanceId, string phase, TimeSpan timeout)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
+        OrchestrationMetadata? instance = null;
+        RoundStatus? status = null;
+        await Eventually.HoldsAsync(async () =>
         {
-            var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
-            if (instance?.SerializedCustomStatus is not null && instance.ReadCustomStatusAs<RoundStatus>() is { } status && status.Phase == phase)
-                return status;
+            instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
             if (instance?.RuntimeStatus is OrchestrationRuntimeStatus.Failed)
                 throw new InvalidOperationException($"{instanceId} failed: {instance.FailureDetails?.ErrorMessage}");
-            if (clock.Elapsed > timeout)
-                throw new TimeoutException($"{instanceId} did not reach phase '{phase}' in {timeout}; status {instance?.RuntimeStatus}, custom status {instance?.SerializedCustomStatus}.");
-            await Task.Delay(200);
-        }
+            status = instance?.SerializedCustomStatus is null ? null : instance.ReadCustomStatusAs<RoundStatus>();
+            return status?.Phase == phase;
+        }, timeout, $"{instanceId} in phase '{phase}'", () => $"Status {instance?.RuntimeStatus}, custom status {instance?.SerializedCustomStatus}.");
+        return status!;
     }
 
     public static async Task<OrchestrationMetadata> WaitForCompletionAsync(this DurableTaskClient client, string instanceId, TimeSpan timeout)
@@ -31,14 +30,4 @@ public static class RoundAssertions
         return instance;
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > timeout) throw new TimeoutException($"Not within {timeout}: {what}.");
-            await Task.Delay(200);
-        }
-    }
 }

@@ -8,22 +8,15 @@ public sealed class SubOrchestrationTests
     [Fact]
     public async Task A_parent_fans_out_over_groups_and_collects_every_result()
     {
-        var taskHub = DurableTestHost.NewTaskHub();
-        try
-        {
-            await using var host = await DurableTestHost.StartAsync(DurableTestHost.Options(taskHub));
-            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(GroupsOrchestrator), 5);
-            var done = await host.Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(60));
+        await using var hub = new TestTaskHub();
+        await using var host = await DurableTestHost.StartAsync(hub.Options);
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(GroupsOrchestrator), 5);
+        var done = await host.Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(60));
 
-            // Each group runs three activities returning 1 (sum 3); the parent weighs group g by (g + 1)² / 3:
-            // Σ (g + 1)² for g < 5 = 1 + 4 + 9 + 16 + 25 = 55. Every child and every activity counted once.
-            Assert.Equal(55, done.ReadOutputAs<int>());
-            Assert.Empty(host.Errors);
-        }
-        finally
-        {
-            await DurableTestHost.DeleteTaskHubAsync(taskHub);
-        }
+        // Each group runs three activities returning 1 (sum 3); the parent weighs group g by (g + 1)² / 3:
+        // Σ (g + 1)² for g < 5 = 1 + 4 + 9 + 16 + 25 = 55. Every child and every activity counted once.
+        Assert.Equal(55, done.ReadOutputAs<int>());
+        Assert.Empty(host.Errors);
     }
 }
 

@@ -20,10 +20,7 @@ public sealed record TrainingResultMessage(string JobId, TrainingOutcome Outcome
 
 public static class TrainingMessageJson
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
+    private static readonly JsonSerializerOptions Options = SelfTrainJson.Options;
 
     public static string Serialize<T>(T message) => JsonSerializer.Serialize(message, Options);
 

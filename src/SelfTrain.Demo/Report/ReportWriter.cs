@@ -1,11 +1,12 @@
 using System.Text.Json;
+using SelfTrain.Core;
 
 namespace SelfTrain.Demo.Report;
 
 /// <summary>Writes report.json, the plots and report.md into the run's folder; returns report.md's path.</summary>
 public static class ReportWriter
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = SelfTrainJson.Indented;
 
     public static async Task<string> WriteAsync(DemoReport report, string directory, CancellationToken cancellationToken)
     {

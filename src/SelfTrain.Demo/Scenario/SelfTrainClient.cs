@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
+using SelfTrain.Core;
 using SelfTrain.Workflow.Round;
 
 namespace SelfTrain.Demo.Scenario;
@@ -10,7 +11,7 @@ namespace SelfTrain.Demo.Scenario;
 public sealed class SelfTrainClient(HttpClient http)
 {
     /// <summary>Orchestration payloads use the engine's PascalCase; the web defaults read either case.</summary>
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = SelfTrainJson.Options;
 
     public async Task<string?> ChampionAsync(CancellationToken cancellationToken)
     {

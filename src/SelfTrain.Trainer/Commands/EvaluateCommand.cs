@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SelfTrain.Core.Data;
-using SelfTrain.Trainer.Experiments;
+using SelfTrain.Trainer.Evaluation;
 
 namespace SelfTrain.Trainer.Commands;
 
@@ -12,19 +12,19 @@ public static class EvaluateCommand
     {
         var directory = cli.Require("model");
         var test = FashionMnist.LoadTest();
-        using var runner = ModelRunner.Load(directory, cli.Int("threads", Environment.ProcessorCount));
+        using var model = ModelDirectory.Load(directory, cli.Int("threads", Environment.ProcessorCount));
         var watch = Stopwatch.StartNew();
-        var probabilities = runner.Predict(test);
+        var probabilities = DatasetClassifier.Probabilities(model, test);
         var seconds = watch.Elapsed.TotalSeconds;
-        var lineage = runner.Manifest.Lineage;
+        var lineage = model.Manifest.Lineage;
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             evaluation = "fashion-mnist-test",
-            version = runner.Manifest.Version,
+            version = model.Manifest.Version,
             recipe = lineage?.Recipe,
             architecture = lineage?.Architecture,
             testImages = test.Count,
-            accuracy = Math.Round(ModelRunner.Accuracy(probabilities, test.Labels), 4),
+            accuracy = Math.Round(DatasetClassifier.Accuracy(probabilities, test.Labels), 4),
             imagesPerSecond = Math.Round(test.Count / seconds, 1),
             epochs = lineage?.TrainingCurve.Count,
         }));

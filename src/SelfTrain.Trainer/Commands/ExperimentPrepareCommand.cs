@@ -3,6 +3,8 @@ using System.Text.Json;
 using SelfTrain.Core.Data;
 using SelfTrain.Core.Shards;
 using SelfTrain.Core.Training;
+using SelfTrain.Inference;
+using SelfTrain.Trainer.Evaluation;
 using SelfTrain.Trainer.Experiments;
 using SelfTrain.Trainer.Teacher;
 
@@ -47,16 +49,16 @@ public static class ExperimentPrepareCommand
         var fittedTemperature = TemperatureCalibration.Fit(outOfFold, [.. gold.Labels.Select(l => (int)l)]);
         var temperature = cli.Get("temperature") is { } given ? double.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : 1.0;
         var modelA = teacher.Train(gold, features, FashionMnist.ClassNames, size, "teacher-a", seed, $"fashion-mnist-gold-{goldCount}-seed-{seed}");
-        await TrainCommand.WriteModelAsync(Path.Combine(work, "models"), modelA);
+        await ModelDirectory.WriteAsync(Path.Combine(work, "models"), modelA);
         Log($"trained model A; thresholds {string.Join(" ", thresholds.Select(t => t.ToString("F3")))}; fitted temperature {fittedTemperature:F2}");
 
-        using var runner = new ModelRunner(modelA.Onnx, modelA.Manifest, threads);
+        using var classifierA = OnnxClassifier.Load(modelA.Onnx, modelA.Manifest, new InferenceOptions { IntraOpThreads = threads });
         var labelWatch = Stopwatch.StartNew();
-        var testProbabilities = runner.Predict(test);
-        var accuracyA = ModelRunner.Accuracy(testProbabilities, test.Labels);
+        var testProbabilities = DatasetClassifier.Probabilities(classifierA, test);
+        var accuracyA = DatasetClassifier.Accuracy(testProbabilities, test.Labels);
         Log($"model A: {accuracyA:P2} on the {test.Count} test images ({test.Count / labelWatch.Elapsed.TotalSeconds:F0} images/s)");
         labelWatch.Restart();
-        var poolProbabilities = runner.Predict(pool, progress: n => { if (n % 10_000 < 64) Log($"labelled {n} pool images"); });
+        var poolProbabilities = DatasetClassifier.Probabilities(classifierA, pool, progress: n => { if (n % 10_000 < 64) Log($"labelled {n} pool images"); });
         var labelRate = pool.Count / labelWatch.Elapsed.TotalSeconds;
 
         await WriteShardAsync(Path.Combine(work, "shards", "gold.shard"), ShardLabelKind.Hard, gold,
@@ -69,7 +71,7 @@ public static class ExperimentPrepareCommand
             var top = Array.IndexOf(poolProbabilities[i], poolProbabilities[i].Max());
             return poolProbabilities[i][top] >= thresholds[top];
         }).ToArray();
-        var pseudoAccuracy = ModelRunner.Accuracy(poolProbabilities, pool.Labels);
+        var pseudoAccuracy = DatasetClassifier.Accuracy(poolProbabilities, pool.Labels);
         var acceptedAccuracy = accepted.Count(i => Array.IndexOf(poolProbabilities[i], poolProbabilities[i].Max()) == pool.Labels[i]) / (double)Math.Max(accepted.Length, 1);
 
         foreach (var recipe in Recipes.All)

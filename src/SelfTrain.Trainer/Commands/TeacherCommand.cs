@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SelfTrain.Core.Data;
+using SelfTrain.Inference;
+using SelfTrain.Trainer.Evaluation;
 using SelfTrain.Trainer.Teacher;
 
 namespace SelfTrain.Trainer.Commands;
@@ -27,11 +29,10 @@ public static class TeacherCommand
             var watch = Stopwatch.StartNew();
             var model = new TransferTeacher(threads: threads).Train(gold, FashionMnist.ClassNames, size, $"teacher-a-{size}px", dataSnapshot: $"fashion-mnist-train-first-{goldCount}");
             var trainSeconds = watch.Elapsed.TotalSeconds;
-            using var runner = new OnnxFeaturizer(model.Onnx, size, threads);
+            using var classifier = OnnxClassifier.Load(model.Onnx, model.Manifest, new InferenceOptions { IntraOpThreads = threads });
             watch.Restart();
-            var probabilities = runner.Run(test);
+            var probabilities = DatasetClassifier.Probabilities(classifier, test);
             var seconds = watch.Elapsed.TotalSeconds;
-            var correct = probabilities.Where((p, i) => Array.IndexOf(p, p.Max()) == test.Labels[i]).Count();
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 benchmark = "teacher",
@@ -39,14 +40,14 @@ public static class TeacherCommand
                 inputSize = size,
                 goldImages = goldCount,
                 testImages = testCount,
-                accuracy = Math.Round(correct / (double)testCount, 4),
+                accuracy = Math.Round(DatasetClassifier.Accuracy(probabilities, test.Labels), 4),
                 imagesPerSecond = Math.Round(testCount / seconds, 1),
                 trainSeconds = Math.Round(trainSeconds, 1),
                 onnxBytes = model.Onnx.Length,
                 threads,
             }));
             if (size == sizes[0] && cli.Get("out") is { } output)
-                await TrainCommand.WriteModelAsync(output, model);
+                await ModelDirectory.WriteAsync(output, model);
         }
         return 0;
     }

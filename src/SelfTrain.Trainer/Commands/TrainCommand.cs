@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SelfTrain.Core.Models;
 using SelfTrain.Core.Training;
+using SelfTrain.Trainer.Evaluation;
 using SelfTrain.Trainer.Training;
 
 namespace SelfTrain.Trainer.Commands;
@@ -19,26 +20,7 @@ public static class TrainCommand
         var options = new TrainerOptions { Device = cli.Get("device") ?? "auto", Threads = cli.Int("threads", Environment.ProcessorCount) };
         var result = await new StudentTrainer(options, logging.CreateLogger("SelfTrain.Trainer"))
             .TrainAsync(job, JobShards.FromDirectory(cli.Require("shards")));
-        await WriteModelAsync(cli.Require("out"), result);
+        await ModelDirectory.WriteAsync(cli.Require("out"), result);
         return 0;
-    }
-
-    public static async Task WriteModelAsync(string modelsDirectory, TrainingResult result)
-    {
-        var final = Path.Combine(modelsDirectory, result.Manifest.Version);
-        if (Directory.Exists(final)) throw new IOException($"{final} already exists; a version is written once.");
-        var staging = Path.Combine(modelsDirectory, $".{result.Manifest.Version}.{Guid.NewGuid():N}.partial");
-        Directory.CreateDirectory(staging);
-        try
-        {
-            await File.WriteAllBytesAsync(Path.Combine(staging, "model.onnx"), result.Onnx);
-            await File.WriteAllTextAsync(Path.Combine(staging, "manifest.json"), ModelManifestJson.Serialize(result.Manifest));
-            Directory.Move(staging, final);
-        }
-        catch
-        {
-            Directory.Delete(staging, recursive: true);
-            throw;
-        }
     }
 }

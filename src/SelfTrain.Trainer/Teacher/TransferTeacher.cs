@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.Protobuf;
 using SelfTrain.Core.Data;
+using SelfTrain.Core.Labels;
 using SelfTrain.Core.Models;
 using SelfTrain.Trainer.Training;
 
@@ -21,10 +22,22 @@ public sealed class TransferTeacher(string? modelsDirectory = null, int threads 
         string? dataSnapshot = null) =>
         Train(gold, Featurize(gold, inputSize), classes, inputSize, version, seed, dataSnapshot);
 
+    /// <summary>What the graph takes, as its manifest says: the features the head learns from are computed the same way.</summary>
+    public static ModelInput Input(int inputSize) => new()
+    {
+        TensorName = ResNet18Graph.InputName,
+        Width = inputSize,
+        Height = inputSize,
+        ColorOrder = ColorOrder.Rgb, // gray images are repeated into three channels
+        PixelScale = 1f, // the graph takes 0–255 and subtracts the ImageNet means itself
+        Mean = [0f],
+        Std = [1f],
+    };
+
     /// <summary>The backbone's 512 features of each image at the input size.</summary>
     public float[][] Featurize(LabelledImages images, int inputSize)
     {
-        using var featurizer = new OnnxFeaturizer(ResNet18Graph.Build(_modelsDirectory, inputSize).ToByteArray(), inputSize, threads);
+        using var featurizer = new OnnxFeaturizer(ResNet18Graph.Build(_modelsDirectory, inputSize).ToByteArray(), Input(inputSize), threads);
         return featurizer.Run(images);
     }
 
@@ -41,15 +54,15 @@ public sealed class TransferTeacher(string? modelsDirectory = null, int threads 
             var (weights, biases) = LinearHead.Train([.. trainIndices.Select(i => features[i])], [.. trainIndices.Select(i => (int)labels[i])], classCount, seed + fold);
             for (var i = fold; i < features.Length; i += folds)
             {
-                var logits = new double[classCount];
+                var logits = new float[classCount];
                 for (var c = 0; c < classCount; c++)
                 {
-                    logits[c] = biases[c];
-                    for (var d = 0; d < features[i].Length; d++) logits[c] += weights[c * features[i].Length + d] * features[i][d];
+                    double logit = biases[c];
+                    for (var d = 0; d < features[i].Length; d++) logit += weights[c * features[i].Length + d] * features[i][d];
+                    logits[c] = (float)logit;
                 }
-                var max = logits.Max();
-                var sum = logits.Sum(l => Math.Exp(l - max));
-                result[i] = [.. logits.Select(l => (float)(Math.Exp(l - max) / sum))];
+                Softmax.Apply(logits);
+                result[i] = logits;
             }
         }
         return result;
@@ -66,16 +79,7 @@ public sealed class TransferTeacher(string? modelsDirectory = null, int threads 
         {
             Version = version,
             Classes = classes,
-            Input = new ModelInput
-            {
-                TensorName = ResNet18Graph.InputName,
-                Width = inputSize,
-                Height = inputSize,
-                ColorOrder = ColorOrder.Rgb, // gray images are repeated into three channels
-                PixelScale = 1f, // the graph takes 0–255 and subtracts the ImageNet means itself
-                Mean = [0f],
-                Std = [1f],
-            },
+            Input = Input(inputSize),
             Output = new ModelOutput { TensorName = ResNet18Graph.OutputName, Kind = OutputKind.Probabilities },
             CreatedAt = DateTimeOffset.UtcNow,
             Lineage = new ModelLineage

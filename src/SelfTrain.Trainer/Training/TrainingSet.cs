@@ -1,3 +1,4 @@
+using SelfTrain.Core.Labels;
 using SelfTrain.Core.Shards;
 using SelfTrain.Core.Training;
 
@@ -120,10 +121,9 @@ public sealed class TrainingSet
     private static float[] Soften(ShardSample sample, int classCount, double temperature)
     {
         if (sample.Probabilities is not { } p) return OneHot(sample.ClassIndex, classCount);
-        var logits = p.Select(v => Math.Log(Math.Max(v, 1e-12)) / temperature).ToArray();
-        var max = logits.Max();
-        var exp = logits.Select(l => Math.Exp(l - max)).ToArray();
-        var sum = exp.Sum();
-        return exp.Select(e => (float)(e / sum)).ToArray();
+        if (temperature == 1) return [.. p];
+        var logits = p.Select(v => (float)(Math.Log(Math.Max(v, 1e-12)) / temperature)).ToArray();
+        Softmax.Apply(logits);
+        return logits;
     }
 }

@@ -13,7 +13,9 @@ namespace SelfTrain.Workflow.Round;
 /// </summary>
 public sealed partial class TrainingResultRouter(ILogger<TrainingResultRouter> logger)
 {
-    public async Task RouteAsync(DurableTaskClient client, string messageText, CancellationToken cancellationToken = default)
+    /// <returns>What became of the message; anything but <see cref="TrainingResultRouting.Delivered"/> is dropped for good.</returns>
+    /// <exception cref="InvalidOperationException">The round is not found (yet): leave the message for another try.</exception>
+    public async Task<TrainingResultRouting> RouteAsync(DurableTaskClient client, string messageText, CancellationToken cancellationToken = default)
     {
         TrainingResultMessage result;
         try
@@ -23,17 +25,17 @@ public sealed partial class TrainingResultRouter(ILogger<TrainingResultRouter> l
         catch (InvalidDataException ex)
         {
             LogUnreadable(ex); // a retry would not make it readable
-            return;
+            return TrainingResultRouting.Unreadable;
         }
         if (result.CorrelationId is not { } instanceId)
         {
             LogUnaddressed(result.JobId);
-            return;
+            return TrainingResultRouting.Unaddressed;
         }
         if (result.ModelVersion is { } version && !ModelManifest.IsValidVersion(version))
         {
             LogInvalidVersion(result.JobId); // it would become a blob path
-            return;
+            return TrainingResultRouting.InvalidVersion;
         }
         var instance = await client.GetInstanceAsync(instanceId, cancellationToken)
             // Not found yet is not the same as gone: a host that has just restarted may not see it yet. The caller
@@ -42,10 +44,11 @@ public sealed partial class TrainingResultRouter(ILogger<TrainingResultRouter> l
         if (instance.IsCompleted)
         {
             LogNoWaiter(result.JobId, instanceId);
-            return;
+            return TrainingResultRouting.RoundFinished;
         }
         await client.RaiseEventAsync(instanceId, SelfTrainingRound.TrainingCompletedEvent, result, cancellationToken);
         LogDelivered(result.JobId, result.Outcome.ToString(), instanceId);
+        return TrainingResultRouting.Delivered;
     }
 
     [LoggerMessage(LogLevel.Error, "Dropped an unreadable training result")]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SelfTrain.Core;
 using SelfTrain.Storage;
 
 namespace SelfTrain.Workflow.Round.Steps;
@@ -12,7 +13,6 @@ namespace SelfTrain.Workflow.Round.Steps;
 public sealed class ChampionPromoter(StorageAccount storage, StorageLayout layout, ModelStore models, ModelRegistry registry)
 {
     public const string ReportBlob = "round-report.json";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>The validation figures the registry keeps with a promotion or rejection.</summary>
     public static IReadOnlyDictionary<string, double>? Metrics(ValidationResult? validation) => validation?.Candidate is not { } candidate ? null
@@ -52,6 +52,6 @@ public sealed class ChampionPromoter(StorageAccount storage, StorageLayout layou
         var container = storage.Blobs.GetBlobContainerClient(layout.Runs);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await container.GetBlobClient(ReportPath(request.RoundId))
-            .UploadAsync(BinaryData.FromObjectAsJson(request.Result, Json), overwrite: true, cancellationToken);
+            .UploadAsync(BinaryData.FromObjectAsJson(request.Result, SelfTrainJson.Indented), overwrite: true, cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
+using SelfTrain.Serving;
 
-namespace SelfTrain.Serving;
+namespace SelfTrain.Host;
 
 /// <summary>
 /// Feeds <see cref="ImageLabeler"/> where no Event Grid delivers blob events (the local host on Azurite): sweeps

@@ -1,0 +1,44 @@
+using SelfTrain.Core;
+using SelfTrain.Serving;
+using SelfTrain.Storage;
+using SelfTrain.Testing;
+
+namespace SelfTrain.Host.Tests;
+
+/// <summary>The local host's watcher is both the trigger and the safety net for <c>incoming/</c>.</summary>
+public sealed class IncomingWatcherTests
+{
+    [Fact]
+    public async Task A_host_stopped_mid_burst_and_restarted_labels_every_blob_exactly_once()
+    {
+        // Small batches and few downloads, so the first host is still busy when it stops.
+        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string>
+        {
+            ["Serving:BatchSize"] = "8",
+            ["Serving:DownloadConcurrency"] = "2",
+        });
+        // Read without the host, which starts only when something asks it for a service.
+        var labels = new LabelStore(fixture.Scope.Account, fixture.Scope.Layout);
+        var incoming = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Incoming);
+        await incoming.CreateIfNotExistsAsync();
+        await fixture.Models.RegisterChampionAsync(new LinearTestModel("champion-1", classes: 10, width: 28, height: 28));
+        var images = Enumerable.Range(0, 400).ToDictionary(i => $"burst/{i:D4}.png", i => TestImages.Png(28, 28, seed: 1000 + i, gray: true));
+        await Parallel.ForEachAsync(images, async (image, _) => await incoming.GetBlobClient(image.Key).UploadAsync(BinaryData.FromBytes(image.Value)));
+
+        await fixture.WaitForChampionAsync(fixture.Factory.CreateClient(), "champion-1");
+        await Eventually.HoldsAsync(async () => await labels.CountAsync() >= 40, TimeSpan.FromSeconds(60), "40 images labelled");
+        await fixture.RestartAsync();
+        var labelledBeforeRestart = await labels.CountAsync();
+        Assert.InRange(labelledBeforeRestart, 40, images.Count - 1); // really stopped in the middle
+
+        fixture.Factory.CreateClient(); // starts the restarted host
+        await Eventually.HoldsAsync(async () => await labels.CountAsync() == images.Count, TimeSpan.FromSeconds(120), "every image labelled");
+
+        var rows = await labels.ReadAllAsync().ToListAsync();
+        Assert.Equal(images.Keys.Order(), rows.SelectMany(r => r.BlobNames).Order()); // every blob once, none twice
+        foreach (var (name, bytes) in images)
+            Assert.Equal([name], rows.Single(r => r.Content == ContentAddress.Of(bytes)).BlobNames);
+        await foreach (var blob in incoming.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.Metadata, Azure.Storage.Blobs.Models.BlobStates.None, null, CancellationToken.None))
+            Assert.Equal(ContentAddress.Of(images[blob.Name]).Hex, blob.Metadata[ImageLabeler.CheckpointMetadata]);
+    }
+}

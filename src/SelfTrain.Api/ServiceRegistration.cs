@@ -17,15 +17,17 @@ public static class ServiceRegistration
     {
         services.AddSingleton(_ => StorageAccount.FromSetting(
             name => configuration[name] ?? (name == StorageAccount.SettingName ? fallbackStorage : null)));
-        services.AddSingleton(configuration.GetSection(StorageLayout.Section).Get<StorageLayout>() ?? new StorageLayout());
-        var serving = configuration.GetSection(ServingOptions.Section).Get<ServingOptions>() ?? new ServingOptions();
-        DecodeMemoryBudget.Configure(serving.DecodeMemoryBudgetBytes);
-        services.AddSingleton(serving);
-        services.AddSingleton(configuration.GetSection(InferenceOptions.Section).Get<InferenceOptions>() ?? new InferenceOptions());
-        services.AddSingleton(GateFloor(configuration));
-        services.AddSingleton(configuration.GetSection(RoundLimits.Section).Get<RoundLimits>() ?? new RoundLimits());
+        services.AddValidatedOptions<StorageLayout>(configuration, StorageLayout.Section);
+        // The decode budget is the process's, so it is set from the validated settings once.
+        services.AddValidatedOptions<ServingOptions>(configuration, ServingOptions.Section,
+            validated: serving => DecodeMemoryBudget.Configure(serving.DecodeMemoryBudgetBytes));
+        services.AddValidatedOptions<InferenceOptions>(configuration, InferenceOptions.Section);
+        // The deployment's gate floor: a floor that cannot gate stops the host at start-up.
+        services.AddValidatedOptions<GatePolicy>(configuration, GatePolicy.Section, floor => floor.Problems());
+        services.AddValidatedOptions<RoundLimits>(configuration, RoundLimits.Section);
         services.AddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(options => SelfTrainJson.Apply(options.SerializerOptions));
+        services.AddProblemDetails();
 
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ModelRegistry>();
@@ -47,14 +49,5 @@ public static class ServiceRegistration
         services.AddSingleton<PromoteHandler>();
         services.AddSingleton<RollbackHandler>();
         return services;
-    }
-
-    /// <summary>The deployment's gate floor (section "Gate"); a floor that cannot gate stops the host at start-up.</summary>
-    private static GatePolicy GateFloor(IConfiguration configuration)
-    {
-        var floor = configuration.GetSection(GatePolicy.Section).Get<GatePolicy>() ?? new GatePolicy();
-        return floor.Problems() is { Count: > 0 } problems
-            ? throw new InvalidOperationException($"The gate floor in configuration section '{GatePolicy.Section}' is invalid: {string.Join("; ", problems)}.")
-            : floor;
     }
 }

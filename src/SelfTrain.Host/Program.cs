@@ -5,9 +5,9 @@ using Microsoft.DurableTask.Converters;
 using SelfTrain.Api;
 using SelfTrain.Core;
 using SelfTrain.Host;
+using SelfTrain.Host.Durable;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
-using SelfTrain.Host.Durable;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
@@ -16,10 +16,7 @@ builder.Services.AddSelfTrain(builder.Configuration, fallbackStorage: storage);
 
 // Operators and clients are kept apart: the operator routes take the operator key (or loopback alone), as
 // admin-level functions do in Azure.
-var operatorAccess = builder.Configuration.GetSection(OperatorAccessOptions.Section).Get<OperatorAccessOptions>() ?? new OperatorAccessOptions();
-if (operatorAccess.Problems() is { Count: > 0 } operatorProblems)
-    throw new InvalidOperationException(string.Join("; ", operatorProblems));
-builder.Services.AddSingleton(operatorAccess);
+builder.Services.AddValidatedOptions<OperatorAccessOptions>(builder.Configuration, OperatorAccessOptions.Section, access => access.Problems());
 builder.Services.AddSingleton<OperatorAccess>();
 
 // Predictions in flight are bounded (each may hold a decoded image); a burst beyond the queue gets 503 + Retry-After.
@@ -57,6 +54,9 @@ builder.Services.AddHostedService<TrainingResultListener>();
 builder.Services.AddSingleton<DurableStatusHandler>();
 
 var app = builder.Build();
+// An unhandled error is a problem+json 500 without its details (those go to the log).
+app.UseExceptionHandler();
+app.UseStatusCodePages();
 app.UseRateLimiter();
 var api = app.MapGroup("/api");
 api.MapGet(HealthHandler.Route, (HttpRequest request, HealthHandler handler) => handler.HandleAsync(request));

@@ -8,14 +8,16 @@ namespace SelfTrain.Host;
 
 /// <summary>
 /// The local host's stand-in for the Functions queue trigger on <c>training-results</c>: receives each result,
-/// routes it to its round, and deletes it only then, so a crash in between redelivers it.
+/// routes it to its round, and deletes it only then, so a crash in between redelivers it. Like the trigger
+/// (<c>host.json</c>'s <c>maxDequeueCount</c>), a result that fails <see cref="MaxDeliveries"/> times moves to
+/// <c>training-results-poison</c> rather than being retried forever or lost.
 /// </summary>
 public sealed partial class TrainingResultListener(StorageAccount storage, StorageLayout layout, DurableTaskClient client,
     TrainingResultRouter router, BackgroundLoopStatus status, TimeProvider clock, ILogger<TrainingResultListener> logger)
     : BackgroundLoop(status, clock, logger)
 {
-    /// <summary>Deliveries before an unroutable result is dropped (10 s apart, so a round has a minute to be found after a restart).</summary>
-    public const int MaxDeliveries = 5;
+    /// <summary>Deliveries before an unroutable result moves to the poison queue: <c>host.json</c>'s <c>queues.maxDequeueCount</c>.</summary>
+    public const int MaxDeliveries = 3;
 
     /// <summary>How long a result that could not be routed stays hidden before the next try.</summary>
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(10);
@@ -40,7 +42,10 @@ public sealed partial class TrainingResultListener(StorageAccount storage, Stora
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogGivenUp(ex, (int)message.DequeueCount);
+                var poison = storage.Queues.GetQueueClient(layout.TrainingResultsPoison);
+                await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken);
+                LogGivenUp(ex, (int)message.DequeueCount, layout.TrainingResultsPoison);
             }
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
         }
@@ -50,6 +55,6 @@ public sealed partial class TrainingResultListener(StorageAccount storage, Stora
     [LoggerMessage(LogLevel.Warning, "A training result could not be routed (delivery {Delivery}); it will be tried again")]
     private partial void LogRoutingFailed(Exception error, int delivery);
 
-    [LoggerMessage(LogLevel.Error, "A training result could not be routed in {Delivery} deliveries; dropped")]
-    private partial void LogGivenUp(Exception error, int delivery);
+    [LoggerMessage(LogLevel.Error, "A training result could not be routed in {Delivery} deliveries; moved to {PoisonQueue}")]
+    private partial void LogGivenUp(Exception error, int delivery, string poisonQueue);
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using SelfTrain.Inference;
 
 namespace SelfTrain.Serving;
@@ -8,9 +9,11 @@ public sealed record ServingOptions
     public const string Section = "Serving";
 
     /// <summary>How often the champion pointer is read; a promotion is served within this time.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan ChampionPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How soon the local watcher lists <c>incoming/</c> again after a pass that found nothing new.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan IncomingPollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
@@ -18,18 +21,22 @@ public sealed record ServingOptions
     /// listing's duration when that is longer. Listing a large container is the watcher's main cost (on two cores,
     /// listing 20,000 blobs every 2 s halved training speed beside it).
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan IncomingIdlePollInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How old a blob without a label must be before the sweep labels it (in Azure, where Event Grid normally delivers
     /// within seconds; the local watcher sweeps everything).
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan SweepMinimumAge { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Images labelled per model run and per table transaction.</summary>
+    [Range(1, 1024)]
     public int BatchSize { get; init; } = 64;
 
     /// <summary>Blob downloads in flight at once.</summary>
+    [Range(1, 256)]
     public int DownloadConcurrency { get; init; } = 16;
 
     /// <summary>
@@ -37,14 +44,19 @@ public sealed record ServingOptions
     /// request gets 503 with Retry-After. Each one in flight may hold a decoded image (at most
     /// <see cref="MaxImagePixels"/> × 4 bytes), so this is what bounds the memory of a burst.
     /// </summary>
+    [Range(1, 1024)]
     public int MaxConcurrentPredictions { get; init; } = 8;
 
+    [Range(0, 100_000)]
     public int PredictQueueLimit { get; init; } = 64;
 
+    [Range(1L, 1L << 30)]
     public long MaxImageBytes { get; init; } = ImageLimits.Default.MaxBytes;
+    [Range(1L, 1L << 30)]
     public long MaxImagePixels { get; init; } = ImageLimits.Default.MaxPixels;
 
     /// <summary>Bytes of decoded pixels the process holds at once (<see cref="DecodeMemoryBudget"/>).</summary>
+    [Range(1L << 20, 1L << 36)]
     public long DecodeMemoryBudgetBytes { get; init; } = DecodeMemoryBudget.DefaultBytes;
 
     public ImageLimits Limits => new() { MaxBytes = MaxImageBytes, MaxPixels = MaxImagePixels };

@@ -1,16 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace SelfTrain.Storage;
 
 /// <summary>
 /// The names of everything the system keeps in its storage account, bound from the "Storage" configuration
-/// section. <see cref="Prefix"/> lets several independent deployments (or tests) share one account.
+/// section. <see cref="Prefix"/> lets the local host, its trainer worker and tests share one account; an Azure
+/// deployment uses the unprefixed names its Functions triggers bind.
 /// </summary>
 public sealed record StorageLayout
 {
     public const string Section = "Storage";
 
+    /// <summary>Lowercase letters and digits, so that every container, queue and table name stays valid.</summary>
+    [RegularExpression("^[a-z0-9]{0,24}$")]
     public string Prefix { get; init; } = "";
 
     /// <summary>Partition buckets of the label store; shards are later built one per bucket.</summary>
+    [Range(1, 1024)]
     public int LabelPartitions { get; init; } = 64;
 
     public string Incoming => Name("incoming");
@@ -30,6 +36,8 @@ public sealed record StorageLayout
 
     public string TrainingJobs => Name("training-jobs");
     public string TrainingResults => Name("training-results");
+    /// <summary>Training results that could not be routed in every try (the Functions queue trigger's own name for it).</summary>
+    public string TrainingResultsPoison => Name("training-results-poison");
 
     /// <summary>Table names allow letters and digits only.</summary>
     public string Labels => new((Prefix + "labels").Where(char.IsAsciiLetterOrDigit).ToArray());

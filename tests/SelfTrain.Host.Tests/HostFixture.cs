@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using SelfTrain.Storage;
 using SelfTrain.Testing;
@@ -10,11 +11,13 @@ namespace SelfTrain.Host.Tests;
 internal sealed class HostFixture : IAsyncDisposable
 {
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    private HostFixture(StorageTestScope scope, IReadOnlyDictionary<string, string> settings)
+    private HostFixture(StorageTestScope scope, IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? services)
     {
         Scope = scope;
         _settings = settings;
+        _services = services;
         Factory = Start();
     }
 
@@ -39,6 +42,7 @@ internal sealed class HostFixture : IAsyncDisposable
             host.UseSetting("Serving:IncomingIdlePollInterval", "00:00:00.200");
             host.UseSetting("Inference:IntraOpThreads", "1");
             foreach (var (key, value) in settings) host.UseSetting(key, value);
+            if (_services is { } services) host.ConfigureTestServices(services);
         });
     }
 
@@ -48,8 +52,9 @@ internal sealed class HostFixture : IAsyncDisposable
     public ModelRegistry Registry => Factory.Services.GetRequiredService<ModelRegistry>();
     public LabelStore Labels => Factory.Services.GetRequiredService<LabelStore>();
 
-    public static async Task<HostFixture> CreateAsync(IReadOnlyDictionary<string, string>? settings = null) =>
-        new(await AzuriteStorage.CreateScopeAsync(), settings ?? new Dictionary<string, string>());
+    /// <param name="services">Replaces services after the host's own registrations.</param>
+    public static async Task<HostFixture> CreateAsync(IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null) =>
+        new(await AzuriteStorage.CreateScopeAsync(), settings ?? new Dictionary<string, string>(), services);
 
     public async Task WaitForChampionAsync(HttpClient client, string version)
     {

@@ -78,7 +78,7 @@ public sealed class OperatorAccessTests
     {
         await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string> { ["Operator:Key"] = "secret" });
 
-        var error = Assert.Throws<InvalidOperationException>(() => fixture.Factory.CreateClient());
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => fixture.Factory.CreateClient());
         Assert.Contains("at least 32", error.Message);
     }
 }

@@ -35,7 +35,7 @@ public sealed class StorageTestScope : IAsyncDisposable
             var layout = new StorageLayout { Prefix = Prefix, LabelPartitions = 8 };
             foreach (var container in new[] { layout.Incoming, layout.Quarantine, layout.Models, layout.Candidates, layout.Shards, layout.Gold, layout.Runs, layout.DeadLetters })
                 Track(_containers, Account.Blobs.GetBlobContainerClient(container));
-            foreach (var queue in new[] { layout.TrainingJobs, layout.TrainingResults, layout.BlobTriggerPoison })
+            foreach (var queue in new[] { layout.TrainingJobs, layout.TrainingResults, layout.TrainingResultsPoison, layout.BlobTriggerPoison })
                 Track(_queues, Account.Queues.GetQueueClient(queue));
             Track(_tables, Account.Tables.GetTableClient(layout.Labels));
             return layout;

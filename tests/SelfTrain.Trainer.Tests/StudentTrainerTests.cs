@@ -90,14 +90,16 @@ public sealed class StudentTrainerTests
             }
             var job = Path.Combine(directory, "job.json");
             await File.WriteAllTextAsync(job, TrainingJobJson.Serialize(Job()));
-            var cli = new CommandLine(["--job", job, "--shards", directory, "--out", models]);
-            using var logging = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+            // The command's own action, without the exit-code mapping, so the exception itself is seen.
+            var train = TrainCommand.Create(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)
+                .Parse(["--job", job, "--shards", directory, "--out", models]);
+            Task Run() => train.InvokeAsync(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false });
 
-            var mismatch = await Assert.ThrowsAsync<ShardFormatException>(() => TrainCommand.RunAsync(cli, logging));
+            var mismatch = await Assert.ThrowsAsync<ShardFormatException>(Run);
             Assert.Equal("Shard 'gold.shard' holds 1×28×28 images of 5 classes; the job expects 1×28×28 images of 10 classes.", mismatch.Message);
 
             await File.WriteAllTextAsync(job, TrainingJobJson.Serialize(Job() with { Shards = ["absent.shard"] }));
-            var missing = await Assert.ThrowsAsync<ShardFormatException>(() => TrainCommand.RunAsync(cli, logging));
+            var missing = await Assert.ThrowsAsync<ShardFormatException>(Run);
             Assert.Equal("Shard 'absent.shard' is missing.", missing.Message);
 
             Assert.Empty(Directory.EnumerateFileSystemEntries(models));

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using SelfTrain.Core.Data;
@@ -16,11 +17,19 @@ namespace SelfTrain.Trainer.Commands;
 /// </summary>
 public static class BenchTrainingCommand
 {
-    public static int Run(CommandLine cli)
+    public static Command Create()
     {
-        var architecture = cli.Get("architecture") ?? StudentFactory.DefaultFor(FashionMnist.ImageSize);
-        var batches = cli.Int("batches", 60);
-        var threads = cli.Int("threads", Environment.ProcessorCount);
+        var architecture = new Option<string>("--architecture") { Description = "the student network", DefaultValueFactory = _ => StudentFactory.DefaultFor(FashionMnist.ImageSize) };
+        architecture.AcceptOnlyFromAmong([.. StudentFactory.Architectures]);
+        var batches = CommonOptions.Positive("--batches", "batches per measured epoch", 60);
+        var threads = CommonOptions.Threads();
+        var command = new Command("bench-training", "Measures student training throughput on Fashion-MNIST; prints one JSON line.") { architecture, batches, threads };
+        command.SetAction(parse => Run(parse.GetValue(architecture)!, parse.GetValue(batches), parse.GetValue(threads)));
+        return command;
+    }
+
+    private static int Run(string architecture, int batches, int threads)
+    {
         var train = FashionMnist.LoadTrain();
 
         // 2,000 gold images with their labels, 20,000 pool images with a soft label (throughput does not depend on its values).

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using SelfTrain.Core.Data;
@@ -8,11 +9,19 @@ namespace SelfTrain.Trainer.Commands;
 /// <summary>`evaluate --model DIR [--threads T]`: a stored model's accuracy on the 10,000 Fashion-MNIST test images, as one JSON line.</summary>
 public static class EvaluateCommand
 {
-    public static int Run(CommandLine cli)
+    public static Command Create()
     {
-        var directory = cli.Require("model");
+        var model = CommonOptions.RequiredPath("--model", "the model's version folder (model.onnx and manifest.json)");
+        var threads = CommonOptions.Threads();
+        var command = new Command("evaluate", "Scores a stored model on the Fashion-MNIST test images; prints one JSON line.") { model, threads };
+        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(threads)));
+        return command;
+    }
+
+    private static int Run(string directory, int threads)
+    {
         var test = FashionMnist.LoadTest();
-        using var model = ModelDirectory.Load(directory, cli.Int("threads", Environment.ProcessorCount));
+        using var model = ModelDirectory.Load(directory, threads);
         var watch = Stopwatch.StartNew();
         var probabilities = DatasetClassifier.Probabilities(model, test);
         var seconds = watch.Elapsed.TotalSeconds;

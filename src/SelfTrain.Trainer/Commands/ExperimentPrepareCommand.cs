@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using SelfTrain.Core.Data;
@@ -19,15 +20,28 @@ namespace SelfTrain.Trainer.Commands;
 /// </summary>
 public static class ExperimentPrepareCommand
 {
-    public static async Task<int> RunAsync(CommandLine cli)
+    public static Command Create()
     {
-        var work = cli.Require("work");
-        var goldCount = cli.Int("gold", 2000);
-        var size = cli.Int("teacher-size", 64);
-        var seed = cli.Int("seed", 1);
-        var epochs = cli.Int("epochs", 10);
-        var threads = cli.Int("threads", Environment.ProcessorCount);
-        var precision = double.Parse(cli.Get("precision") ?? "0.9", System.Globalization.CultureInfo.InvariantCulture);
+        var workOption = CommonOptions.RequiredPath("--work", "the experiment's folder");
+        var goldOption = CommonOptions.Positive("--gold", "gold images drawn from the training set", 2000);
+        var sizeOption = CommonOptions.Positive("--teacher-size", "model A's input size in pixels", 64);
+        var precisionOption = CommonOptions.Fraction("--precision", "precision the per-class thresholds aim for", 0.9);
+        var temperatureOption = new Option<double>("--temperature") { Description = "softening of A's probabilities in the jobs", DefaultValueFactory = _ => 1.0 };
+        CommonOptions.Require(temperatureOption, value => value is > 0 and <= 100, "--temperature must be in (0, 100].");
+        var epochsOption = CommonOptions.Positive("--epochs", "training epochs of each job", 10);
+        var seedOption = new Option<int>("--seed") { Description = "seed of the gold draw, model A and the jobs", DefaultValueFactory = _ => 1 };
+        var threadsOption = CommonOptions.Threads();
+        var command = new Command("experiment-prepare", "Prepares the can-B-beat-A experiment: model A, its labels, shards and one job per recipe.")
+        {
+            workOption, goldOption, sizeOption, precisionOption, temperatureOption, epochsOption, seedOption, threadsOption,
+        };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(workOption)!, parse.GetValue(goldOption), parse.GetValue(sizeOption), parse.GetValue(precisionOption),
+            parse.GetValue(temperatureOption), parse.GetValue(epochsOption), parse.GetValue(seedOption), parse.GetValue(threadsOption)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string work, int goldCount, int size, double precision, double temperature, int epochs, int seed, int threads)
+    {
         Directory.CreateDirectory(Path.Combine(work, "shards"));
         Directory.CreateDirectory(Path.Combine(work, "models"));
         var watch = Stopwatch.StartNew();
@@ -47,7 +61,6 @@ public static class ExperimentPrepareCommand
         var thresholds = ThresholdCalibration.ForPrecision(outOfFold, [.. gold.Labels.Select(l => (int)l)], 10, precision);
         // The fitted temperature is reported; the jobs use --temperature (default 1: softening did not help, docs/training.md).
         var fittedTemperature = TemperatureCalibration.Fit(outOfFold, [.. gold.Labels.Select(l => (int)l)]);
-        var temperature = cli.Get("temperature") is { } given ? double.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : 1.0;
         var modelA = teacher.Train(gold, features, FashionMnist.ClassNames, size, "teacher-a", seed, $"fashion-mnist-gold-{goldCount}-seed-{seed}");
         await ModelDirectory.WriteAsync(Path.Combine(work, "models"), modelA);
         Log($"trained model A; thresholds {string.Join(" ", thresholds.Select(t => t.ToString("F3")))}; fitted temperature {fittedTemperature:F2}");

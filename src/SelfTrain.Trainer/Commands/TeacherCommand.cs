@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using SelfTrain.Core.Data;
@@ -15,12 +16,34 @@ namespace SelfTrain.Trainer.Commands;
 /// </summary>
 public static class TeacherCommand
 {
-    public static async Task<int> RunAsync(CommandLine cli)
+    public static Command Create()
     {
-        var goldCount = cli.Int("gold", 2000);
-        var testCount = cli.Int("test", 2000);
-        var threads = cli.Int("threads", Environment.ProcessorCount);
-        var sizes = (cli.Get("sizes") ?? "224").Split(',').Select(int.Parse).ToArray();
+        var gold = CommonOptions.Positive("--gold", "training images the head learns from", 2000);
+        var test = CommonOptions.Positive("--test", "test images it is scored on", 2000);
+        var sizes = new Option<int[]>("--sizes")
+        {
+            Description = "input sizes in pixels, comma-separated",
+            DefaultValueFactory = _ => [224],
+            CustomParser = result =>
+            {
+                var parts = result.Tokens.Single().Value.Split(',');
+                var values = parts.Select(p => int.TryParse(p, out var n) && n is >= 16 and <= 1024 ? n : 0).ToArray();
+                if (values.Contains(0)) result.AddError("--sizes must be comma-separated sizes from 16 to 1024 pixels.");
+                return values;
+            },
+        };
+        var output = new Option<string>("--out") { Description = "a models folder to write the first size's model into" };
+        var threads = CommonOptions.Threads();
+        var command = new Command("teacher", "Trains model A at each input size and prints its accuracy and throughput, one JSON line per size.")
+        {
+            gold, test, sizes, output, threads,
+        };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(gold), parse.GetValue(test), parse.GetValue(sizes)!, parse.GetValue(output), parse.GetValue(threads)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int goldCount, int testCount, int[] sizes, string? output, int threads)
+    {
         var gold = FashionMnist.LoadTrain().Select([.. Enumerable.Range(0, goldCount)]);
         var test = FashionMnist.LoadTest().Select([.. Enumerable.Range(0, testCount)]);
 
@@ -46,7 +69,7 @@ public static class TeacherCommand
                 onnxBytes = model.Onnx.Length,
                 threads,
             }));
-            if (size == sizes[0] && cli.Get("out") is { } output)
+            if (size == sizes[0] && output is not null)
                 await ModelDirectory.WriteAsync(output, model);
         }
         return 0;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using SelfTrain.Core.Models;
 using SelfTrain.Core.Training;
@@ -13,14 +14,24 @@ namespace SelfTrain.Trainer.Commands;
 /// </summary>
 public static class TrainCommand
 {
-    public static async Task<int> RunAsync(CommandLine cli, ILoggerFactory logging)
+    public static Command Create(ILoggerFactory logging)
     {
-        var jobPath = cli.Require("job");
-        var job = TrainingJobJson.Deserialize(await File.ReadAllTextAsync(jobPath), jobPath);
-        var options = new TrainerOptions { Device = cli.Get("device") ?? "auto", Threads = cli.Int("threads", Environment.ProcessorCount) };
-        var result = await new StudentTrainer(options, logging.CreateLogger("SelfTrain.Trainer"))
-            .TrainAsync(job, JobShards.FromDirectory(cli.Require("shards")));
-        await ModelDirectory.WriteAsync(cli.Require("out"), result);
-        return 0;
+        var jobFile = CommonOptions.RequiredPath("--job", "the training job's JSON");
+        var shards = CommonOptions.RequiredPath("--shards", "the folder holding the job's shards");
+        var output = CommonOptions.RequiredPath("--out", "the models folder the candidate's version folder is written into");
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var command = new Command("train", "Runs one training job from local files.") { jobFile, shards, output, device, threads };
+        command.SetAction(async (parse, _) =>
+        {
+            var jobPath = parse.GetValue(jobFile)!;
+            var job = TrainingJobJson.Deserialize(await File.ReadAllTextAsync(jobPath), jobPath);
+            var options = new TrainerOptions { Device = parse.GetValue(device)!, Threads = parse.GetValue(threads) };
+            var result = await new StudentTrainer(options, logging.CreateLogger("SelfTrain.Trainer"))
+                .TrainAsync(job, JobShards.FromDirectory(parse.GetValue(shards)!));
+            await ModelDirectory.WriteAsync(parse.GetValue(output)!, result);
+            return 0;
+        });
+        return command;
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using SelfTrain.Storage;
@@ -14,14 +15,22 @@ namespace SelfTrain.Trainer.Commands;
 /// </summary>
 public static class WorkCommand
 {
-    public static async Task<int> RunAsync(CommandLine cli, ILoggerFactory logging)
+    public static Command Create(ILoggerFactory logging)
+    {
+        var once = new Option<bool>("--once") { Description = "run one job and exit (the container job: one execution per message)" };
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var command = new Command("work", "Runs jobs from the training-jobs queue, one or until stopped.") { once, device, threads };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(once), new TrainerOptions { Device = parse.GetValue(device)!, Threads = parse.GetValue(threads) }, logging));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(bool once, TrainerOptions options, ILoggerFactory logging)
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var storage = StorageAccount.FromSetting(name => configuration[name]);
         var layout = configuration.GetSection(StorageLayout.Section).Get<StorageLayout>() ?? new StorageLayout();
-        var trainer = new StudentTrainer(
-            new TrainerOptions { Device = cli.Get("device") ?? "auto", Threads = cli.Int("threads", Environment.ProcessorCount) },
-            logging.CreateLogger("SelfTrain.Trainer"));
+        var trainer = new StudentTrainer(options, logging.CreateLogger("SelfTrain.Trainer"));
         var worker = new TrainingWorker(storage, layout, trainer, new WorkerOptions(), TimeProvider.System, logging.CreateLogger<TrainingWorker>());
 
         using var stop = new CancellationTokenSource();
@@ -29,7 +38,7 @@ public static class WorkCommand
         AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
         try
         {
-            await worker.RunAsync(cli.Flag("once"), stop.Token);
+            await worker.RunAsync(once, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
         return 0;

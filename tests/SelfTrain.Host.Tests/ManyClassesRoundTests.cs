@@ -15,7 +15,7 @@ public sealed class ManyClassesRoundTests
     [Fact]
     public async Task A_round_with_a_100_class_teacher_trains_on_its_soft_labels_and_validates_the_candidate()
     {
-        await using var fixture = await HostFixture.CreateAsync(RoundTests.LenientFloor);
+        await using var fixture = await HostFixture.CreateAsync();
         var client = fixture.Factory.CreateClient();
         var names = Enumerable.Range(0, Classes).Select(c => $"class-{c:D3}").ToArray();
         byte[] Png(int i) => TestImages.Png(28, 28, seed: i, gray: true);

@@ -26,7 +26,9 @@ dotnet build Functions.sln -c Release -nologo -clp:ErrorsOnly || build_status=$?
 test_status=0
 if [ $build_status -eq 0 ]; then
   log "testing"
+  # A test that hangs (say, on an emulator that stopped answering) is stopped and reported, not left to the CI limit.
   dotnet test Functions.sln -c Release --no-build --nologo --results-directory "$results" \
+    --blame-hang-timeout 15m --blame-hang-dump-type none \
     --logger trx --logger "console;verbosity=minimal" "$@" || test_status=$?
 fi
 

@@ -77,12 +77,23 @@ public sealed class StorageTestScope : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Names that a test used but never created are fine: the deletes below ignore what does not exist.
-        await Task.WhenAll(
-            _containers.Select(c => IgnoreMissing(c.DeleteIfExistsAsync()))
-                .Concat(_queues.Select(q => IgnoreMissing(q.DeleteIfExistsAsync())))
-                .Concat(_tables.Select(t => IgnoreMissing(t.DeleteAsync()))));
+        // Names that a test used but never created are fine: the deletes below ignore what does not exist. Bounded, so
+        // an emulator that stops answering fails the test that saw it instead of hanging the run.
+        using var cancel = new CancellationTokenSource(CleanupTimeout);
+        try
+        {
+            await Task.WhenAll(
+                _containers.Select(c => IgnoreMissing(c.DeleteIfExistsAsync(cancellationToken: cancel.Token)))
+                    .Concat(_queues.Select(q => IgnoreMissing(q.DeleteIfExistsAsync(cancel.Token))))
+                    .Concat(_tables.Select(t => IgnoreMissing(t.DeleteAsync(cancel.Token)))));
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Storage did not delete the test's resources (prefix {Prefix}) within {CleanupTimeout}.");
+        }
     }
+
+    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromMinutes(2);
 
     private static T Track<T>(List<T> list, T client)
     {

@@ -9,7 +9,8 @@ using SelfTrain.Host.Durable;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is where the host's files are (appsettings.json and its log levels), wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
 var storage = builder.Configuration[StorageAccount.SettingName] ?? StorageAccount.DevelopmentConnectionString;
 builder.Services.AddSelfTrain(builder.Configuration, fallbackStorage: storage);

@@ -38,6 +38,8 @@ public sealed partial class TrainingWorker(StorageAccount storage, StorageLayout
     {
         await EnsureExistsAsync(Jobs, cancellationToken);
         await EnsureExistsAsync(Results, cancellationToken);
+        // Said once, so an idle worker is seen to be connected rather than silent until its first job.
+        LogWaiting(Jobs.Name, Results.Name);
         while (!cancellationToken.IsCancellationRequested)
         {
             var ran = await RunNextAsync(cancellationToken);
@@ -177,6 +179,9 @@ public sealed partial class TrainingWorker(StorageAccount storage, StorageLayout
 
     [LoggerMessage(LogLevel.Error, "Job {JobId}: failed: {Error}")]
     private partial void LogFailed(string jobId, string error);
+
+    [LoggerMessage(LogLevel.Information, "Connected: taking training jobs from {Jobs}, sending results to {Results}")]
+    private partial void LogWaiting(string jobs, string results);
 
     [LoggerMessage(LogLevel.Information, "No training job is waiting")]
     private partial void LogNothingToDo();

@@ -30,6 +30,7 @@ public static class SelfTrainJson
         options.PropertyNameCaseInsensitive = true;
         options.NumberHandling = JsonNumberHandling.AllowReadingFromString;
         options.RespectRequiredConstructorParameters = true;
+        options.IncludeFields = true; // as the Durable SDK's own default converter: tuples and field-only types keep their values
         if (!options.Converters.OfType<JsonStringEnumConverter>().Any()) options.Converters.Add(new JsonStringEnumConverter());
         return options;
     }

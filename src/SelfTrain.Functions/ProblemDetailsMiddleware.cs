@@ -22,7 +22,8 @@ internal sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMid
         {
             LogFailed(ex, context.FunctionDefinition.Name);
             http.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            // Try: a client that accepts no JSON still gets the 500, just without a body.
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = http,
                 ProblemDetails = { Status = StatusCodes.Status500InternalServerError, Title = "An unexpected error occurred" },

@@ -56,7 +56,11 @@ builder.Services.AddSingleton<DurableStatusHandler>();
 
 var app = builder.Build();
 // An unhandled error is a problem+json 500 without its details (those go to the log).
-app.UseExceptionHandler();
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    // A request Kestrel refuses (malformed, too large) keeps its own 4xx status.
+    StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+});
 app.UseStatusCodePages();
 app.UseRateLimiter();
 var api = app.MapGroup("/api");

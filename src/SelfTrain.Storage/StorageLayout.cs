@@ -11,8 +11,8 @@ public sealed record StorageLayout
 {
     public const string Section = "Storage";
 
-    /// <summary>Lowercase letters and digits, so that every container, queue and table name stays valid.</summary>
-    [RegularExpression("^[a-z0-9]{0,24}$")]
+    /// <summary>A lowercase letter, then lowercase letters and digits, so that every container, queue and table name stays valid.</summary>
+    [RegularExpression("^([a-z][a-z0-9]{0,23})?$")]
     public string Prefix { get; init; } = "";
 
     /// <summary>Partition buckets of the label store; shards are later built one per bucket.</summary>

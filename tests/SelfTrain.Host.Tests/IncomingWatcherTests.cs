@@ -22,7 +22,8 @@ public sealed class IncomingWatcherTests
         var incoming = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Incoming);
         await incoming.CreateIfNotExistsAsync();
         await fixture.Models.RegisterChampionAsync(new LinearTestModel("champion-1", classes: 10, width: 28, height: 28));
-        var images = Enumerable.Range(0, 400).ToDictionary(i => $"burst/{i:D4}.png", i => TestImages.Png(28, 28, seed: 1000 + i, gray: true));
+        // Enough images that labelling them all takes far longer than stopping a host (400 took under 2 s here).
+        var images = Enumerable.Range(0, 3000).ToDictionary(i => $"burst/{i:D4}.png", i => TestImages.Png(28, 28, seed: 1000 + i, gray: true));
         await Parallel.ForEachAsync(images, async (image, _) => await incoming.GetBlobClient(image.Key).UploadAsync(BinaryData.FromBytes(image.Value)));
 
         await fixture.WaitForChampionAsync(fixture.Factory.CreateClient(), "champion-1");
@@ -32,7 +33,7 @@ public sealed class IncomingWatcherTests
         Assert.InRange(labelledBeforeRestart, 40, images.Count - 1); // really stopped in the middle
 
         fixture.Factory.CreateClient(); // starts the restarted host
-        await Eventually.HoldsAsync(async () => await labels.CountAsync() == images.Count, TimeSpan.FromSeconds(120), "every image labelled");
+        await Eventually.HoldsAsync(async () => await labels.CountAsync() == images.Count, TimeSpan.FromSeconds(240), "every image labelled");
 
         var rows = await labels.ReadAllAsync().ToListAsync();
         Assert.Equal(images.Keys.Order(), rows.SelectMany(r => r.BlobNames).Order()); // every blob once, none twice

@@ -18,12 +18,14 @@ public sealed class StartupAndErrorTests
             ["Gate:Alpha"] = "2",
             ["Rounds:MaxTrainingTimeout"] = "00:00:01",
             ["Operator:Key"] = "short",
+            ["Storage:Prefix"] = "9starts-with-a-digit",
         });
         var error = Assert.ThrowsAny<Exception>(() => fixture.Factory.CreateClient()).ToString();
         Assert.Contains("BatchSize", error);
         Assert.Contains("gate.alpha 2 must be in (0, 1]", error);
         Assert.Contains("MaxTrainingTimeout", error);
         Assert.Contains("Operator:Key has 5 characters", error);
+        Assert.Contains("Prefix", error);
     }
 
     [Fact]

@@ -11,6 +11,7 @@ public sealed class TrainerCliTests
     [InlineData(new[] { "work", "--threads", "0" }, "--threads must be at least 1")]
     [InlineData(new[] { "work", "--device", "gpu" }, "'gpu' not recognized")]
     [InlineData(new[] { "teacher", "--sizes", "64,abc" }, "--sizes must be")]
+    [InlineData(new[] { "teacher", "--sizes", "64", "128" }, "128")]
     [InlineData(new[] { "experiment-prepare", "--work", "w", "--precision", "1.5" }, "--precision must be in (0, 1]")]
     [InlineData(new[] { "bench-training", "--architecture", "vgg" }, "'vgg' not recognized")]
     [InlineData(new[] { "evaluate", "--model", "m", "--threads", "two" }, "two")]

@@ -24,6 +24,7 @@ public static class TeacherCommand
         {
             Description = "input sizes in pixels, comma-separated",
             DefaultValueFactory = _ => [224],
+            Arity = ArgumentArity.ExactlyOne,
             CustomParser = result =>
             {
                 var parts = result.Tokens.Single().Value.Split(',');

@@ -36,10 +36,18 @@ public static class TrainerCli
         {
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or ArgumentException or NotSupportedException)
+        catch (Exception ex) when (InputFailure(ex) is { } failure)
         {
-            logging.CreateLogger("SelfTrain.Trainer").LogError("{Error}", ex.Message);
+            logging.CreateLogger("SelfTrain.Trainer").LogError("{Error}", failure.Message);
             return 1;
         }
     }
+
+    /// <summary>A failure caused by the command's inputs, also when it comes from one worker of a parallel loop.</summary>
+    private static Exception? InputFailure(Exception ex) => ex switch
+    {
+        InvalidDataException or IOException or ArgumentException or NotSupportedException => ex,
+        AggregateException { InnerExceptions: [var inner] } => InputFailure(inner),
+        _ => null,
+    };
 }

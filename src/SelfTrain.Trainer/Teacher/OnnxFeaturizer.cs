@@ -8,18 +8,26 @@ namespace SelfTrain.Trainer.Teacher;
 
 /// <summary>
 /// Runs an image graph whose output is not a class vector (the ResNet18 backbone's features) over labelled images in
-/// batches, preprocessing each image as the serving path does for <paramref name="input"/>, so the head trained on
+/// batches, preprocessing each image as the serving path does for the graph's input, so the head trained on
 /// these features sees what it will see in service.
 /// </summary>
-public sealed class OnnxFeaturizer(byte[] model, ModelInput input, int threads) : IDisposable
+public sealed class OnnxFeaturizer : IDisposable
 {
-    private readonly InferenceSession _session = new(model, new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 });
+    private readonly InferenceSession _session;
+    private readonly ModelInput _input;
+
+    public OnnxFeaturizer(byte[] model, ModelInput input, int threads)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
+        _session = new InferenceSession(model, options);
+        _input = input;
+    }
 
     /// <summary>The graph's output for every image (rows of equal width).</summary>
     public float[][] Run(LabelledImages images, int batchSize = 32)
     {
         var output = _session.OutputMetadata.Keys.Single();
-        var length = ImagePreprocessor.SampleLength(input);
+        var length = ImagePreprocessor.SampleLength(_input);
         var result = new float[images.Count][];
         for (var start = 0; start < images.Count; start += batchSize)
         {
@@ -28,10 +36,10 @@ public sealed class OnnxFeaturizer(byte[] model, ModelInput input, int threads) 
             Parallel.For(0, count, i =>
             {
                 using var bitmap = PlanarImage.ToBitmap(images.Image(start + i), images.Channels, images.Height, images.Width);
-                ImagePreprocessor.Write(bitmap, input, batch.AsSpan(i * length, length));
+                ImagePreprocessor.Write(bitmap, _input, batch.AsSpan(i * length, length));
             });
-            var tensor = new DenseTensor<float>(batch, [count, input.Channels, input.Height, input.Width]);
-            using var outputs = _session.Run([NamedOnnxValue.CreateFromTensor(input.TensorName, tensor)]);
+            var tensor = new DenseTensor<float>(batch, [count, _input.Channels, _input.Height, _input.Width]);
+            using var outputs = _session.Run([NamedOnnxValue.CreateFromTensor(_input.TensorName, tensor)]);
             var flat = outputs.Single(o => o.Name == output).AsEnumerable<float>().ToArray();
             var width = flat.Length / count;
             for (var i = 0; i < count; i++) result[start + i] = flat.AsSpan(i * width, width).ToArray();

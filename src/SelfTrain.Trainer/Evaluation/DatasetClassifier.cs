@@ -1,4 +1,5 @@
 using SelfTrain.Core.Data;
+using SelfTrain.Core.Models;
 using SelfTrain.Inference;
 
 namespace SelfTrain.Trainer.Evaluation;
@@ -21,16 +22,26 @@ public static class DatasetClassifier
         for (var start = 0; start < images.Count; start += batchSize)
         {
             var count = Math.Min(batchSize, images.Count - start);
-            Parallel.For(0, count, i =>
-            {
-                using var bitmap = PlanarImage.ToBitmap(images.Image(start + i), images.Channels, images.Height, images.Width);
-                ImagePreprocessor.Write(bitmap, input, buffer.AsSpan(i * length, length));
-            });
+            Preprocess(images, start, count, input, buffer);
             var predictions = model.Classify(buffer, count);
             for (var i = 0; i < count; i++) result[start + i] = predictions[i].Probabilities;
             progress?.Invoke(start + count);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Writes images <paramref name="start"/> … <paramref name="start"/> + <paramref name="count"/> − 1 end to end into
+    /// <paramref name="batch"/> as <paramref name="input"/> describes, each as the bitmap an upload decodes to.
+    /// </summary>
+    public static void Preprocess(LabelledImages images, int start, int count, ModelInput input, float[] batch)
+    {
+        var length = ImagePreprocessor.SampleLength(input);
+        Parallel.For(0, count, i =>
+        {
+            using var bitmap = PlanarImage.ToBitmap(images.Image(start + i), images.Channels, images.Height, images.Width);
+            ImagePreprocessor.Write(bitmap, input, batch.AsSpan(i * length, length));
+        });
     }
 
     /// <summary>The share of images whose most probable class is their label.</summary>

@@ -3,6 +3,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using SelfTrain.Core.Data;
 using SelfTrain.Core.Models;
 using SelfTrain.Inference;
+using SelfTrain.Trainer.Evaluation;
 
 namespace SelfTrain.Trainer.Teacher;
 
@@ -33,11 +34,7 @@ public sealed class OnnxFeaturizer : IDisposable
         {
             var count = Math.Min(batchSize, images.Count - start);
             var batch = new float[count * length];
-            Parallel.For(0, count, i =>
-            {
-                using var bitmap = PlanarImage.ToBitmap(images.Image(start + i), images.Channels, images.Height, images.Width);
-                ImagePreprocessor.Write(bitmap, _input, batch.AsSpan(i * length, length));
-            });
+            DatasetClassifier.Preprocess(images, start, count, _input, batch);
             var tensor = new DenseTensor<float>(batch, [count, _input.Channels, _input.Height, _input.Width]);
             using var outputs = _session.Run([NamedOnnxValue.CreateFromTensor(_input.TensorName, tensor)]);
             var flat = outputs.Single(o => o.Name == output).AsEnumerable<float>().ToArray();

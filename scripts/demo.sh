@@ -21,14 +21,8 @@ ensure_fonts
 configuration=${CONFIGURATION:-Release}
 run_dir="runs/$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$run_dir"
-host_pid= worker_pid=
-stop_process() { # pid
-  [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0
-  kill "$1" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null || true
-}
-cleanup() { stop_process "$worker_pid"; stop_process "$host_pid"; stop_azurite; }
+host_pid= WORKER_PID=
+cleanup() { stop_process "$WORKER_PID"; stop_process "$host_pid"; stop_azurite; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -50,17 +44,7 @@ Serving__ChampionPollInterval=00:00:01 dotnet "$host_dll" --urls "http://127.0.0
 host_pid=$!
 wait_for_port "$port" 120 || { tail -20 "$run_dir/host.log" >&2; die "the host did not start"; }
 
-# The worker is restarted if it dies, as the Container Apps job is: a job it held is delivered again.
 log "starting a trainer worker (log: $run_dir/trainer-worker.log)"
-(
-  trap 'kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' TERM
-  while :; do
-    "$trainer" work --device cpu & child=$!
-    wait "$child" && break
-    echo "trainer worker exited with $?; restarting" >&2
-    sleep 1
-  done
-) >"$run_dir/trainer-worker.log" 2>&1 &
-worker_pid=$!
+start_trainer_worker "$trainer" "$run_dir/trainer-worker.log"
 
 dotnet "$demo_dll" --host "http://127.0.0.1:$port" --trainer "$trainer" --out "$run_dir" "$@"

@@ -50,18 +50,32 @@ wait_for_port() { # port seconds
   done
 }
 
-# Starts Azurite on free loopback ports, its data in memory only (nothing outlives it, and it is several times
-# faster than its disk store on two cores); sets AZURITE_PID, AZURITE_LOG and AZURITE_CONNECTION_STRING. Call
-# stop_azurite (e.g. from an EXIT trap) to stop it.
+# Starts Azurite on loopback and sets AZURITE_PID, AZURITE_LOG and AZURITE_CONNECTION_STRING; stop_azurite (e.g. from
+# an EXIT trap) stops it. By default on free ports with its data in memory only (nothing outlives it, and it is
+# several times faster than its disk store on two cores). With AZURITE_LOCATION set, its data is kept in that folder
+# (it survives restarts); with AZURITE_BLOB_PORT set, it listens on that port and the next two (queue, table).
 start_azurite() {
-  local blob queue table
-  blob=$(free_port); queue=$(free_port); table=$(free_port)
-  while [ "$queue" = "$blob" ]; do queue=$(free_port); done
-  while [ "$table" = "$blob" ] || [ "$table" = "$queue" ]; do table=$(free_port); done
+  local blob queue table persistence port
+  if [ -n "${AZURITE_BLOB_PORT:-}" ]; then
+    blob=$AZURITE_BLOB_PORT; queue=$((blob + 1)); table=$((blob + 2))
+    for port in "$blob" "$queue" "$table"; do
+      ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "port $port is in use (another Azurite?); choose other ports"
+    done
+  else
+    blob=$(free_port); queue=$(free_port); table=$(free_port)
+    while [ "$queue" = "$blob" ]; do queue=$(free_port); done
+    while [ "$table" = "$blob" ] || [ "$table" = "$queue" ]; do table=$(free_port); done
+  fi
+  if [ -n "${AZURITE_LOCATION:-}" ]; then
+    mkdir -p "$AZURITE_LOCATION"
+    persistence=(--location "$AZURITE_LOCATION")
+  else
+    persistence=(--inMemoryPersistence)
+  fi
   AZURITE_LOG=$(mktemp -t selftrain-azurite.XXXXXX.log)
   "$AZURITE_DIR/node_modules/.bin/azurite" --silent --skipApiVersionCheck --loose --disableTelemetry \
     --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
-    --tableHost 127.0.0.1 --tablePort "$table" --inMemoryPersistence >"$AZURITE_LOG" 2>&1 &
+    --tableHost 127.0.0.1 --tablePort "$table" "${persistence[@]}" >"$AZURITE_LOG" 2>&1 &
   AZURITE_PID=$!
   for port in "$blob" "$queue" "$table"; do
     wait_for_port "$port" 30 || { cat "$AZURITE_LOG" >&2; die "Azurite did not start on port $port"; }
@@ -78,6 +92,29 @@ stop_azurite() {
   fi
   [ -n "${AZURITE_LOG:-}" ] && rm -f "$AZURITE_LOG"
   AZURITE_PID=
+}
+
+# Stops a process: TERM, then KILL after 5 s.
+stop_process() { # pid
+  [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+}
+
+# Runs a trainer worker in the background, restarted if it dies as the Container Apps job is (a job it held is
+# delivered again); sets WORKER_PID. Storage comes from AzureWebJobsStorage in the environment.
+start_trainer_worker() { # trainer-executable log-file
+  (
+    trap 'kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' TERM
+    while :; do
+      "$1" work --device cpu & child=$!
+      wait "$child" && break
+      echo "trainer worker exited with $?; restarting" >&2
+      sleep 1
+    done
+  ) >"$2" 2>&1 &
+  WORKER_PID=$!
 }
 
 # A sans-serif font for the report's plots (Debian package fonts-dejavu-core).

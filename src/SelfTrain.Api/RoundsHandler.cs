@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using SelfTrain.Core.Evaluation;
 using SelfTrain.Core;
+using SelfTrain.Storage;
 using SelfTrain.Workflow.Round;
 
 namespace SelfTrain.Api;
@@ -22,7 +23,7 @@ public sealed record RoundLinks(string Id, string StatusQueryGetUri, string Term
 /// request's gate may be stricter than the deployment's floor (<see cref="GatePolicy"/>, section "Gate"), never
 /// laxer. The client comes from the caller: the local host resolves it from DI, a Functions trigger binds it.
 /// </summary>
-public sealed class RoundsHandler(GatePolicy floor, RoundLimits limits)
+public sealed partial class RoundsHandler(GatePolicy floor, RoundLimits limits, ModelStore models)
 {
     public const string Route = "rounds";
     public const string InstanceRoute = "rounds/{id}";
@@ -35,9 +36,21 @@ public sealed class RoundsHandler(GatePolicy floor, RoundLimits limits)
     public async Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client)
     {
         var (round, problems) = await ReadAsync(request);
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var champion = problems.Count == 0 ? await models.GetChampionAsync(cancellationToken) : null;
+        if (champion is not null)
+        {
+            // The student settings the request left open follow the teacher, so the round's input shows what trains.
+            var teacher = await models.GetManifestAsync(champion.Pointer.Version, cancellationToken);
+            round = RoundJob.ResolveStudent(round, teacher.Input);
+        }
+        if (problems.Count == 0) problems.AddRange(RoundJob.Problems(round, limits.MaxTrainingTimeout));
         if (problems.Count > 0)
             return Results.Problem(title: "Invalid round request", detail: string.Join("; ", problems), statusCode: StatusCodes.Status400BadRequest,
                 extensions: new Dictionary<string, object?> { ["problems"] = problems });
+        if (champion is null)
+            return Results.Problem(title: "No champion to teach", statusCode: StatusCodes.Status409Conflict,
+                detail: "No model serves yet: register a model and promote it before running a round.");
 
         var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(SelfTrainingRound), round, request.HttpContext.RequestAborted);
         var links = Links(request, id);
@@ -49,13 +62,15 @@ public sealed class RoundsHandler(GatePolicy floor, RoundLimits limits)
     {
         var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, request.HttpContext.RequestAborted);
         if (instance is null) return NotFound(id);
+        var result = Parse(instance.SerializedOutput);
         return Results.Ok(new
         {
             id,
             status = instance.RuntimeStatus.ToString(),
             customStatus = Parse(instance.SerializedCustomStatus),
-            result = Parse(instance.SerializedOutput),
+            result,
             failure = instance.FailureDetails?.ErrorMessage,
+            reasons = Reasons(instance, result),
             createdTime = instance.CreatedAt,
             lastUpdatedTime = instance.LastUpdatedAt,
         });
@@ -83,6 +98,23 @@ public sealed class RoundsHandler(GatePolicy floor, RoundLimits limits)
         return new RoundLinks(id, status, $"{status}/terminate");
     }
 
+    /// <summary>
+    /// Why the round ended as it did, in words: a completed round's gate and pool reasons, a failed round's failure, a
+    /// terminated round's reason; empty while it runs.
+    /// </summary>
+    public static IReadOnlyList<string> Reasons(OrchestrationMetadata instance, JsonElement? result) => instance.RuntimeStatus switch
+    {
+        OrchestrationRuntimeStatus.Completed when result is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("reasons", out var reasons)
+            && reasons.ValueKind == JsonValueKind.Array => reasons.EnumerateArray().Select(x => x.GetString() ?? "").ToArray(),
+        OrchestrationRuntimeStatus.Failed => [ExceptionName().Replace(instance.FailureDetails?.ErrorMessage ?? "the round failed without a message", "")],
+        OrchestrationRuntimeStatus.Terminated => [$"terminated: {(result is { ValueKind: JsonValueKind.String } text ? text.GetString() : "no reason given")}"],
+        _ => [],
+    };
+
+    /// <summary>The exception's type name some engines put before a failure's message ("System.InvalidOperationException: ").</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([A-Za-z_][\w]*\.)*[A-Za-z_]\w*Exception: ")]
+    private static partial System.Text.RegularExpressions.Regex ExceptionName();
+
     /// <summary>An orchestration payload as JSON; text that is not JSON (a failure message) comes back as a JSON string.</summary>
     public static JsonElement? Parse(string? json)
     {
@@ -98,7 +130,7 @@ public sealed class RoundsHandler(GatePolicy floor, RoundLimits limits)
         }
     }
 
-    /// <summary>The request with the gate resolved against the floor, or every problem with it.</summary>
+    /// <summary>The request with the gate resolved against the floor, or every problem with its body and gate.</summary>
     private async Task<(RoundRequest Round, List<string> Problems)> ReadAsync(HttpRequest request)
     {
         var problems = new List<string>();
@@ -123,7 +155,6 @@ public sealed class RoundsHandler(GatePolicy floor, RoundLimits limits)
         var (gatePolicy, gateProblems) = floor.Tighten(overrides);
         problems.AddRange(gateProblems);
         round = round with { Gate = gatePolicy };
-        if (gateProblems.Count == 0) problems.AddRange(RoundJob.Problems(round, limits.MaxTrainingTimeout));
         return (round, problems);
     }
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using SelfTrain.Client;
 using SelfTrain.Core;
 using SelfTrain.Core.Data;
+using SelfTrain.Core.Training;
 using SelfTrain.Core.Evaluation;
 using SelfTrain.Core.Labels;
 using SelfTrain.Demo.Report;
@@ -35,8 +37,7 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
     {
         var runDirectory = Directory.CreateDirectory(options.Output).FullName;
         var work = Directory.CreateDirectory(Path.Combine(runDirectory, "work")).FullName;
-        using var http = new HttpClient { BaseAddress = options.Host, Timeout = TimeSpan.FromMinutes(2) };
-        var api = new SelfTrainClient(http);
+        var api = SelfTrainClient.Create(options.Host, operatorKey: null, TimeSpan.FromMinutes(2));
         var trainer = new TrainerCli(options.Trainer, runDirectory);
         var labels = new LabelStore(storage, _layout);
         var gold = new GoldStore(storage, _layout);
@@ -64,14 +65,20 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
         var (roundId, result) = await StepAsync("self-training", async progress =>
         {
             var task = progress.AddTask("round 1: starting");
-            var id = await api.StartRoundAsync(new { epochs = options.Epochs, maxRounds = options.Rounds, targetPrecision = options.TargetPrecision, seed = options.Seed },
-                cancellationToken);
-            var final = await api.FollowRoundAsync(id, status =>
+            // Fashion-MNIST is gray at 28 px: the student takes the images as they are, not model A's RGB 64 px copies.
+            var id = await api.StartRoundAsync(new
             {
+                architecture = StudentDefaults.Architecture(FashionMnist.ImageSize, channels: 1), inputSize = FashionMnist.ImageSize, channels = 1,
+                epochs = options.Epochs, maxRounds = options.Rounds, targetPrecision = options.TargetPrecision, seed = options.Seed,
+            }, cancellationToken);
+            var ended = await api.FollowRoundAsync(id, round =>
+            {
+                if (round.CustomStatus is not { } status) return;
                 task.Description = $"round {status.Round}: {status.Phase}{(status.Detail is null ? "" : $" ({status.Detail})")}";
                 task.MaxValue = Math.Max(status.Total, 1);
                 task.Value = status.Done;
             }, cancellationToken);
+            var final = ended.Completed ?? throw new InvalidOperationException($"Round {id} {ended.Status.ToLowerInvariant()}: {string.Join("; ", ended.Reasons)}");
             task.Value = task.MaxValue;
             if (final.Promoted) await api.WaitForChampionAsync(final.Champion, TimeSpan.FromSeconds(60), cancellationToken);
             return ($"{id}-r1", final);
@@ -126,8 +133,8 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
             }
             foreach (var (role, directory) in new[] { ("naive", references.NaiveDirectory), ("oracle", references.OracleDirectory) })
             {
-                var (onnx, manifest) = await LocalModel.ReadAsync(directory, cancellationToken);
-                loaded.Add(new ScoredModel(role, onnx, OnnxClassifier.Load(onnx, manifest, inference)));
+                var model = await ModelFolder.ReadAsync(directory, cancellationToken);
+                loaded.Add(new ScoredModel(role, model.Onnx, OnnxClassifier.Load(model.Onnx, model.Manifest, inference)));
             }
             var speedImages = Enumerable.Range(0, Math.Min(SpeedImages, splits.Test.Count)).Select(i => GoldSeeder.Png(splits.Test, i)).ToArray();
             var (scores, goldPredictions) = await new ModelScoring(new GoldEvaluator(new GoldStore(storage, _layout), _serving), _serving)

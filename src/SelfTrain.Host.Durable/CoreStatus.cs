@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Core = DurableTask.Core;
@@ -26,6 +27,31 @@ internal static class CoreStatus
             SerializedInput = state.Input,
             SerializedOutput = state.Output,
             SerializedCustomStatus = state.Status,
-            FailureDetails = ToFailureDetails(state.FailureDetails),
+            FailureDetails = ToFailureDetails(state.FailureDetails)
+                ?? (state.OrchestrationStatus == Core.OrchestrationStatus.Failed ? FromOutput(state.Output) : null),
         };
+
+    /// <summary>
+    /// The failure of a failed instance whose state carries no failure details: the Azure Storage provider keeps only
+    /// the output, which holds the details as JSON, or the error message itself.
+    /// </summary>
+    private static TaskFailureDetails FromOutput(string? output)
+    {
+        if (string.IsNullOrEmpty(output)) return new TaskFailureDetails("Unknown", "the orchestration failed and recorded no reason", null, null, null);
+        try
+        {
+            using var document = JsonDocument.Parse(output);
+            var root = document.RootElement;
+            string? Text(string name) => root.ValueKind == JsonValueKind.Object
+                && root.EnumerateObject().FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { Value.ValueKind: JsonValueKind.String } p
+                ? p.Value.GetString() : null;
+            if (Text("errorMessage") is { } message) return new TaskFailureDetails(Text("errorType") ?? "Unknown", message, Text("stackTrace"), null, null);
+            if (root.ValueKind == JsonValueKind.String) return new TaskFailureDetails("Unknown", root.GetString()!, null, null, null);
+        }
+        catch (JsonException)
+        {
+            // plain text: the message itself
+        }
+        return new TaskFailureDetails("Unknown", output, null, null, null);
+    }
 }

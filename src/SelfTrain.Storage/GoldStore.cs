@@ -70,6 +70,29 @@ public sealed class GoldStore(StorageAccount storage, StorageLayout layout)
         return images;
     }
 
+    /// <summary>Gold images stored, over every split; 0 before any gold data was uploaded.</summary>
+    public async Task<int> CountAsync(CancellationToken cancellationToken = default)
+    {
+        if (!await Container.ExistsAsync(cancellationToken)) return 0;
+        var count = 0;
+        await foreach (var blob in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, null, cancellationToken))
+            if (blob.Name != ClassesBlob) count++;
+        return count;
+    }
+
+    /// <summary>Deletes every blob of the gold data (images and class list), so a new gold set replaces it whole; returns how many.</summary>
+    public async Task<int> ClearAsync(CancellationToken cancellationToken = default)
+    {
+        if (!await Container.ExistsAsync(cancellationToken)) return 0;
+        var deleted = 0;
+        await foreach (var blob in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, null, cancellationToken))
+        {
+            await Container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+            deleted++;
+        }
+        return deleted;
+    }
+
     public async Task<byte[]> DownloadAsync(string blobName, CancellationToken cancellationToken = default) =>
         (await Container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
 }

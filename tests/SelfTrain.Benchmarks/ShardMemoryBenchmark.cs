@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SelfTrain.Core;
 using SelfTrain.Core.Labels;
+using SelfTrain.Inference;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
 using SelfTrain.Workflow.Round;
@@ -38,7 +39,8 @@ internal static class ShardMemoryBenchmark
             }).ToArray());
         var seedSeconds = seeding.Elapsed.TotalSeconds;
 
-        var builder = new ShardBuilder(account, layout, labels, new GoldStore(account, layout), new ServingOptions());
+        var builder = new ShardBuilder(account, layout, labels, new GoldStore(account, layout),
+            new ModelLoader(new ModelStore(account, layout), new InferenceOptions()), new ServingOptions()); // every row is the teacher's: nothing to load
         GC.Collect();
         var memory = new ResidentMemory(Environment.ProcessId);
         var clock = Stopwatch.StartNew();

@@ -47,6 +47,7 @@ public sealed class HostileOperatorTests
     public async Task A_stricter_gate_is_what_the_round_carries_and_unset_fields_keep_the_floor()
     {
         await using var fixture = await HostFixture.CreateAsync(Floor);
+        await fixture.Models.RegisterChampionAsync(new LinearTestModel("champion-a"));
         var client = fixture.Factory.CreateClient();
 
         using var started = await client.PostAsync("/api/rounds", Json("""{"gate":{"alpha":0.01}}"""));
@@ -64,6 +65,7 @@ public sealed class HostileOperatorTests
     public async Task Attack_no_answer_carries_a_management_URL_and_no_route_raises_events()
     {
         await using var fixture = await HostFixture.CreateAsync();
+        await fixture.Models.RegisterChampionAsync(new LinearTestModel("champion-a"));
         var client = fixture.Factory.CreateClient();
 
         using var started = await client.PostAsync("/api/rounds", Json("{}"));

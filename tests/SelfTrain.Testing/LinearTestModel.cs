@@ -6,20 +6,21 @@ namespace SelfTrain.Testing;
 
 /// <summary>
 /// A real, small ONNX network for tests: flatten → Gemm (seeded weights) → Softmax (or raw logits), over a
-/// width × height gray image. <see cref="Expected"/> computes the same function in plain C#, so tests can check
+/// width × height image, gray or RGB. <see cref="Expected"/> computes the same function in plain C#, so tests can check
 /// what ONNX Runtime returns against an independent calculation.
 /// </summary>
 public sealed class LinearTestModel
 {
     public LinearTestModel(string version, int classes = 4, int width = 8, int height = 8, int seed = 1,
-        bool fixedBatchOfOne = false, bool logits = false, float[]? weights = null, float[]? bias = null, string[]? classNames = null)
+        bool fixedBatchOfOne = false, bool logits = false, float[]? weights = null, float[]? bias = null, string[]? classNames = null, int channels = 1)
     {
         Version = version;
         Width = width;
         Height = height;
+        Channels = channels;
         Classes = classNames ?? Enumerable.Range(0, classes).Select(i => $"class-{i}").ToArray();
         var random = new Random(seed);
-        Weights = weights ?? Enumerable.Range(0, width * height * classes).Select(_ => (float)(random.NextDouble() * 2 - 1) * 0.5f).ToArray();
+        Weights = weights ?? Enumerable.Range(0, channels * width * height * classes).Select(_ => (float)(random.NextDouble() * 2 - 1) * 0.5f).ToArray();
         Bias = bias ?? (weights is null ? Enumerable.Range(0, classes).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray() : new float[classes]);
         FixedBatchOfOne = fixedBatchOfOne;
         Logits = logits;
@@ -27,14 +28,15 @@ public sealed class LinearTestModel
     }
 
     /// <summary>
-    /// A weak but real classifier of gray images: nearest class-mean image, as one linear layer. Squared distance
+    /// A weak but real classifier of gray (or, with 3 <paramref name="channels"/>, RGB planar) images: nearest
+    /// class-mean image, as one linear layer. Squared distance
     /// ‖x − μc‖² = ‖x‖² − 2 x·μc + ‖μc‖², so the nearest mean maximises x·μc − ‖μc‖² / 2: weights μc, bias −‖μc‖² / 2,
     /// both times <paramref name="sharpness"/> (pixels scaled to 0–1, as the manifest says).
     /// </summary>
     public static LinearTestModel Centroids(string version, IReadOnlyList<byte[]> images, IReadOnlyList<int> labels, string[] classNames,
-        int width, int height, float sharpness = 0.5f)
+        int width, int height, float sharpness = 0.5f, int channels = 1)
     {
-        var (features, classes) = (width * height, classNames.Length);
+        var (features, classes) = (channels * width * height, classNames.Length);
         var means = new double[classes, features];
         var counts = new int[classes];
         for (var i = 0; i < images.Count; i++)
@@ -55,12 +57,13 @@ public sealed class LinearTestModel
             }
             bias[c] = (float)(-norm / 2 * sharpness);
         }
-        return new LinearTestModel(version, classes, width, height, weights: weights, bias: bias, classNames: classNames);
+        return new LinearTestModel(version, classes, width, height, weights: weights, bias: bias, classNames: classNames, channels: channels);
     }
 
     public string Version { get; }
     public int Width { get; }
     public int Height { get; }
+    public int Channels { get; }
     public string[] Classes { get; }
     public float[] Weights { get; }   // [features, classes], row-major
     public float[] Bias { get; }
@@ -72,7 +75,7 @@ public sealed class LinearTestModel
     {
         Version = Version,
         Classes = Classes,
-        Input = new ModelInput { TensorName = "pixels", Width = Width, Height = Height, ColorOrder = ColorOrder.Gray },
+        Input = new ModelInput { TensorName = "pixels", Width = Width, Height = Height, ColorOrder = Channels == 3 ? ColorOrder.Rgb : ColorOrder.Gray },
         Output = new ModelOutput { TensorName = Logits ? "logits" : "probabilities", Kind = Logits ? OutputKind.Logits : OutputKind.Probabilities },
         CreatedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
     };
@@ -95,10 +98,10 @@ public sealed class LinearTestModel
 
     private byte[] Build()
     {
-        var features = Width * Height;
+        var features = Channels * Width * Height;
         var classes = Classes.Length;
         var graph = new GraphProto { Name = "linear" };
-        graph.Input.Add(Value("pixels", FixedBatchOfOne ? null : "batch", 1, 1, Height, Width));
+        graph.Input.Add(Value("pixels", FixedBatchOfOne ? null : "batch", 1, Channels, Height, Width));
         graph.Output.Add(Value(Logits ? "logits" : "probabilities", FixedBatchOfOne ? null : "batch", 1, classes));
         graph.Initializer.Add(Tensor("W", Weights, features, classes));
         graph.Initializer.Add(Tensor("B", Bias, classes));

@@ -1,3 +1,4 @@
+using SelfTrain.Client;
 using SelfTrain.Core.Data;
 using SelfTrain.Inference;
 using SelfTrain.Storage;
@@ -15,7 +16,7 @@ public sealed class GoldSeeder(GoldStore gold)
             [(GoldSplit.Train, splits.GoldTrain), (GoldSplit.Validation, splits.Validation), (GoldSplit.Test, splits.Test)];
         progress.MaxValue = parts.Sum(p => p.Images.Count);
         foreach (var (split, images) in parts)
-            await Uploads.ForEachAsync(images.Count, progress, cancellationToken, (i, ct) =>
+            await Uploads.ForEachAsync(images.Count, () => progress.Increment(1), cancellationToken, (i, ct) =>
                 gold.UploadAsync(split, images.Labels[i], $"{i:D5}.png", new BinaryData(Png(images, i)), ct));
     }
 

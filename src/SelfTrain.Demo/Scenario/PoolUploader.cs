@@ -1,3 +1,4 @@
+using SelfTrain.Client;
 using SelfTrain.Core;
 using SelfTrain.Core.Data;
 using SelfTrain.Core.Labels;
@@ -34,7 +35,7 @@ public sealed class PoolUploader(StorageAccount storage, StorageLayout layout, L
         uploaded.MaxValue = labelled.MaxValue = pool.Count;
 
         using var uploading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var upload = Uploads.ForEachAsync(pool.Count, uploaded, uploading.Token, async (i, ct) =>
+        var upload = Uploads.ForEachAsync(pool.Count, () => uploaded.Increment(1), uploading.Token, async (i, ct) =>
         {
             var png = GoldSeeder.Png(pool, i);
             contents[i] = ContentAddress.Of(png);

@@ -1,4 +1,4 @@
-using SelfTrain.Core.Models;
+using SelfTrain.Client;
 using SelfTrain.Storage;
 
 namespace SelfTrain.Demo.Scenario;
@@ -16,21 +16,10 @@ public sealed class TeacherSetup(TrainerCli trainer, ModelStore models, SelfTrai
         var output = Path.Combine(workDirectory, "teacher");
         await trainer.RunAsync("teacher", ["teacher", "--gold", $"{gold}", "--sizes", $"{InputSize}", "--test", "500",
             "--out", output, "--threads", $"{threads}"], cancellationToken);
-        var (onnx, manifest) = await LocalModel.ReadAsync(Directory.GetDirectories(output).Single(), cancellationToken);
-        await models.SaveAsync(onnx, manifest, cancellationToken);
-        await api.PromoteAsync(manifest.Version, $"model A: transfer-learned on {gold} gold images", cancellationToken);
-        await api.WaitForChampionAsync(manifest.Version, TimeSpan.FromSeconds(60), cancellationToken);
-        return manifest.Version;
-    }
-}
-
-/// <summary>A model folder as the trainer writes it: model.onnx and manifest.json.</summary>
-public static class LocalModel
-{
-    public static async Task<(byte[] Onnx, ModelManifest Manifest)> ReadAsync(string directory, CancellationToken cancellationToken)
-    {
-        var manifestPath = Path.Combine(directory, "manifest.json");
-        var manifest = ModelManifestJson.Deserialize(await File.ReadAllTextAsync(manifestPath, cancellationToken), manifestPath);
-        return (await File.ReadAllBytesAsync(Path.Combine(directory, "model.onnx"), cancellationToken), manifest);
+        var model = await ModelFolder.ReadAsync(Directory.GetDirectories(output).Single(), cancellationToken);
+        await models.SaveAsync(model.Onnx, model.Manifest, cancellationToken);
+        await api.PromoteAsync(model.Manifest.Version, $"model A: transfer-learned on {gold} gold images", cancellationToken);
+        await api.WaitForChampionAsync(model.Manifest.Version, TimeSpan.FromSeconds(60), cancellationToken);
+        return model.Manifest.Version;
     }
 }

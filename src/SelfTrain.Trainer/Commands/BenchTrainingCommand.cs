@@ -19,7 +19,7 @@ public static class BenchTrainingCommand
 {
     public static Command Create()
     {
-        var architecture = new Option<string>("--architecture") { Description = "the student network", DefaultValueFactory = _ => StudentFactory.DefaultFor(FashionMnist.ImageSize) };
+        var architecture = new Option<string>("--architecture") { Description = "the student network", DefaultValueFactory = _ => StudentDefaults.Architecture(FashionMnist.ImageSize, channels: 1) };
         architecture.AcceptOnlyFromAmong([.. StudentFactory.Architectures]);
         var batches = CommonOptions.Positive("--batches", "batches per measured epoch", 60);
         var threads = CommonOptions.Threads();

@@ -8,9 +8,6 @@ public static class StudentFactory
 {
     public static IReadOnlyList<string> Architectures { get; } = StudentArchitectures.All.Select(a => a.Name).ToArray();
 
-    /// <summary>The default for an input size: the small CNN up to 32 px, the ResNet above.</summary>
-    public static string DefaultFor(int inputSize) => inputSize <= SmallCnn.MaxInputSize ? SmallCnn.Name : ResNetStudent.Name;
-
     public static StudentNetwork Create(string architecture, int channels, int inputSize, int classCount, double dropout)
     {
         StudentNetwork student = architecture switch

@@ -11,8 +11,15 @@ public sealed record RoundRequest
     /// <summary>Precision the accepted pseudo-labels must reach on gold/validation (per-class thresholds).</summary>
     public double TargetPrecision { get; init; } = 0.95;
 
-    public string Architecture { get; init; } = "small-cnn";
-    public int InputSize { get; init; } = 28;
+    /// <summary>The student network; null: <c>POST /api/rounds</c> picks one for the input (<see cref="StudentDefaults"/>).</summary>
+    public string? Architecture { get; init; }
+
+    /// <summary>Side of the student's square input in px; null: the teacher's, at most <see cref="StudentDefaults.MaxInputSize"/>.</summary>
+    public int? InputSize { get; init; }
+
+    /// <summary>1 (gray) or 3 (RGB) student channels; null: the teacher's.</summary>
+    public int? Channels { get; init; }
+
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 128;
     public double GoldShare { get; init; } = 0.25;
@@ -47,23 +54,45 @@ public sealed record RoundPlan(string Teacher, IReadOnlyList<string> Classes, IR
 
 public sealed record CalibrationRequest(string Teacher, double TargetPrecision);
 
-public sealed record ShardRequest(string RoundId, string Partition, string Teacher, IReadOnlyList<double>? Thresholds, int InputSize, int Classes);
+/// <summary>
+/// The student a round trains: network, square input side and channels. Requests from before channels were chosen
+/// carry none and trained gray students, as their replays still do.
+/// </summary>
+public sealed record StudentShape(string Architecture, int InputSize, int Channels)
+{
+    public static StudentShape Of(RoundRequest request)
+    {
+        var (size, channels) = (request.InputSize ?? FallbackInputSize, request.Channels ?? 1);
+        return new(request.Architecture ?? StudentDefaults.Architecture(size, channels), size, channels);
+    }
+
+    /// <summary>The side of requests that named none before sides were picked from the teacher.</summary>
+    private const int FallbackInputSize = 28;
+}
+
+/// <param name="Channels">Of the stored images: 1 gray, 3 RGB.</param>
+public sealed record ShardRequest(string RoundId, string Partition, string Teacher, IReadOnlyList<double>? Thresholds, int InputSize, int Classes,
+    int Channels = 1);
 
 public sealed record ShardGroupRequest(string RoundId, IReadOnlyList<string> Partitions, string Teacher, IReadOnlyList<double>? Thresholds,
-    int InputSize, int Classes);
+    int InputSize, int Classes, int Channels = 1);
 
-/// <summary>What one shard holds; <see cref="Blob"/> is null when nothing was accepted.</summary>
-public sealed record ShardCounts(string? Blob, int Accepted, int BelowThreshold, int Unusable, IReadOnlyList<int> PerClass)
+/// <summary>
+/// What one shard holds; <see cref="Blob"/> is null when nothing was accepted. <see cref="Unusable"/>: rows with no
+/// usable label or whose every upload is gone; <see cref="Relabelled"/>: rows another version had labelled, which the
+/// teacher labelled while the shard was built (each then accepted or below its threshold).
+/// </summary>
+public sealed record ShardCounts(string? Blob, int Accepted, int BelowThreshold, int Unusable, IReadOnlyList<int> PerClass, int Relabelled = 0)
 {
     public static ShardCounts Sum(IEnumerable<ShardCounts> shards, int classes)
     {
         var all = shards.ToArray();
         return new ShardCounts(null, all.Sum(s => s.Accepted), all.Sum(s => s.BelowThreshold), all.Sum(s => s.Unusable),
-            Enumerable.Range(0, classes).Select(c => all.Sum(s => s.PerClass[c])).ToArray());
+            Enumerable.Range(0, classes).Select(c => all.Sum(s => s.PerClass[c])).ToArray(), all.Sum(s => s.Relabelled));
     }
 }
 
-public sealed record GoldShardRequest(string RoundId, int InputSize, int Classes);
+public sealed record GoldShardRequest(string RoundId, int InputSize, int Classes, int Channels = 1);
 
 public sealed record TrainingSubmission(string RoundId, string InstanceId, int Attempt, TrainingJob Job);
 
@@ -101,6 +130,9 @@ public sealed record RoundResult
     public ShardCounts? Pool { get; init; }
     public int GoldImages { get; init; }
     public int TrainingAttempts { get; init; }
+
+    /// <summary>What to try when the candidate was not promoted or the pool gave nothing (a larger student, more epochs...).</summary>
+    public IReadOnlyList<string> Hints { get; init; } = [];
 
     /// <summary>Training results that reached the round but were not accepted (another job, version or hash), and why.</summary>
     public IReadOnlyList<string> IgnoredTrainingResults { get; init; } = [];

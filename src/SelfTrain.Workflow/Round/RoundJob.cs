@@ -1,3 +1,4 @@
+using SelfTrain.Core.Models;
 using SelfTrain.Core.Training;
 
 namespace SelfTrain.Workflow.Round;
@@ -13,26 +14,42 @@ public static class RoundJob
     /// version names the round's instance and the attempt, so no two jobs ever share one.
     /// </summary>
     public static TrainingJob Build(RoundRequest request, IReadOnlyList<string> classes, string teacher, string roundId, string instanceId,
-        int attempt, IReadOnlyList<string> shards) => new()
+        int attempt, IReadOnlyList<string> shards)
     {
-        JobId = $"{roundId}-a{attempt}",
-        Shards = shards,
-        Classes = classes,
-        Teacher = new TeacherReference(teacher),
-        DataSnapshot = roundId,
-        Recipe = request.Recipe,
-        Architecture = request.Architecture,
-        InputSize = request.InputSize,
-        Seed = request.Seed,
-        OutputVersion = $"student-{instanceId}-r{request.Round}a{attempt}",
-        Hyperparameters = new RecipeHyperparameters
+        var student = StudentShape.Of(request);
+        return new()
         {
-            Epochs = request.Epochs,
-            BatchSize = request.BatchSize,
-            GoldShare = request.GoldShare,
-            Temperature = request.Temperature,
-        },
-    };
+            JobId = $"{roundId}-a{attempt}",
+            Shards = shards,
+            Classes = classes,
+            Teacher = new TeacherReference(teacher),
+            DataSnapshot = roundId,
+            Recipe = request.Recipe,
+            Architecture = student.Architecture,
+            InputSize = student.InputSize,
+            Channels = student.Channels,
+            Seed = request.Seed,
+            OutputVersion = $"student-{instanceId}-r{request.Round}a{attempt}",
+            Hyperparameters = new RecipeHyperparameters
+            {
+                Epochs = request.Epochs,
+                BatchSize = request.BatchSize,
+                GoldShare = request.GoldShare,
+                Temperature = request.Temperature,
+            },
+        };
+    }
+
+    /// <summary>
+    /// The request with every student setting it left open taken from the teacher: its channels, its input side (at
+    /// most <see cref="StudentDefaults.MaxInputSize"/>) and the network for both (<see cref="StudentDefaults"/>).
+    /// </summary>
+    public static RoundRequest ResolveStudent(RoundRequest request, ModelInput teacher)
+    {
+        var channels = request.Channels ?? teacher.Channels;
+        var size = request.InputSize ?? StudentDefaults.InputSize(teacher);
+        return request with { Channels = channels, InputSize = size, Architecture = request.Architecture ?? StudentDefaults.Architecture(size, channels) };
+    }
 
     /// <summary>
     /// Every problem with a round request, in words: its own fields against their bounds, and the job it would submit

@@ -35,6 +35,7 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
         Phase("plan");
 
         var classes = plan.Classes.Count;
+        var student = StudentShape.Of(request);
         IReadOnlyList<ClassThreshold> thresholds = [];
         if (request.Recipe == Recipes.NoisyStudent)
         {
@@ -47,19 +48,20 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
         var groups = plan.Partitions.Chunk(request.PartitionsPerGroup).ToArray();
         context.SetCustomStatus(new RoundStatus(request.Round, "shards", 0, plan.Partitions.Count));
         var limits = thresholds.Count == 0 ? null : thresholds.Select(t => t.Threshold).ToArray();
-        var gold = context.CallActivityAsync<ShardCounts>(nameof(BuildGoldShard), new GoldShardRequest(roundId, request.InputSize, classes), RoundRetry.Activity);
+        var gold = context.CallActivityAsync<ShardCounts>(nameof(BuildGoldShard), new GoldShardRequest(roundId, student.InputSize, classes, student.Channels), RoundRetry.Activity);
         var built = new List<ShardCounts>();
         foreach (var wave in groups.Chunk(4))
         {
             var results = await Task.WhenAll(wave.Select((group, i) => context.CallSubOrchestratorAsync<IReadOnlyList<ShardCounts>>(nameof(BuildShardGroup),
-                new ShardGroupRequest(roundId, group, plan.Teacher, limits, request.InputSize, classes),
+                new ShardGroupRequest(roundId, group, plan.Teacher, limits, student.InputSize, classes, student.Channels),
                 new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-r{request.Round}-shards-{built.Count + i}" })));
             built.AddRange(results.SelectMany(r => r));
             context.SetCustomStatus(new RoundStatus(request.Round, "shards", built.Count, plan.Partitions.Count));
         }
         var goldShard = await gold;
         var pool = ShardCounts.Sum(built, classes);
-        Phase("shards", built.Count, plan.Partitions.Count, $"{pool.Accepted} pool images accepted, {pool.BelowThreshold} below thresholds, {goldShard.Accepted} gold");
+        Phase("shards", built.Count, plan.Partitions.Count,
+            $"{pool.Accepted} pool images accepted, {pool.BelowThreshold} below thresholds, {pool.Relabelled} relabelled by the teacher, {goldShard.Accepted} gold");
 
         var shards = built.Select(s => s.Blob).OfType<string>().Prepend(goldShard.Blob!).ToArray();
         TrainingResultMessage? accepted = null;
@@ -92,7 +94,7 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
         {
             context.SetCustomStatus(new RoundStatus(request.Round, "promote", 0, 1, candidate));
             promotion = await context.CallActivityAsync<PromotionResult>(nameof(PromoteCandidate), new PromotionRequest(candidate, candidateSha, plan.Teacher,
-                $"round {roundId}: accuracy {validation.Decision.AccuracyGain:+0.0000} (McNemar p = {validation.Decision.PValue:0.####})",
+                $"round {roundId}: accuracy {validation.Decision.AccuracyGain:+0.0000} (McNemar p = {validation.Decision.PValue:G3})",
                 Steps.ChampionPromoter.Metrics(validation)), RoundRetry.Activity);
         }
         Phase("promote", 1, 1);
@@ -104,7 +106,8 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
             Candidate = candidate,
             Promoted = promotion.Promoted,
             Champion = promotion.Champion,
-            Reasons = promotion.Reason is { } lost ? [.. validation.Decision.Reasons, lost] : validation.Decision.Reasons,
+            Reasons = [.. validation.Decision.Reasons, .. promotion.Reason is { } lost ? [lost] : Array.Empty<string>(), .. RoundAdvice.PoolReasons(pool, thresholds, request)],
+            Hints = promotion.Promoted ? [] : RoundAdvice.Hints(student, request, validation, pool),
             Thresholds = thresholds,
             Pool = pool,
             GoldImages = goldShard.Accepted,

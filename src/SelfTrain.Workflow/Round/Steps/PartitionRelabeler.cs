@@ -23,10 +23,8 @@ public sealed class PartitionRelabeler(StorageAccount storage, StorageLayout lay
             await Parallel.ForEachAsync(Enumerable.Range(0, chunk.Length), cancellationToken,
                 async (i, ct) => images[i] = await incoming.DownloadFirstExistingAsync(chunk[i].BlobNames, ct));
             var present = Enumerable.Range(0, chunk.Length).Where(i => images[i] is not null).ToArray();
-            var outcomes = ImageClassifier.Classify(champion, present.Select(i => images[i]!).ToArray(), options.Limits);
-            var updated = present.Select((i, k) => outcomes[k].Prediction is { } p
-                ? chunk[i] with { ModelVersion = request.Champion, Prediction = p, LabelledAt = DateTimeOffset.UtcNow }
-                : null).OfType<LabelRecord>().ToArray();
+            var updated = Relabelling.Apply(champion, present.Select(i => chunk[i]).ToArray(), present.Select(i => images[i]!).ToArray(), options.Limits)
+                .OfType<LabelRecord>().ToArray();
             await labels.ReplaceLabelsAsync(updated, cancellationToken);
             relabelled += updated.Length;
         }

@@ -8,14 +8,17 @@ using SelfTrain.Storage;
 namespace SelfTrain.Workflow.Round.Steps;
 
 /// <summary>
-/// Fan-out: turns one label-store partition (or the gold training split) into one training shard. A pool image is
-/// kept when the teacher labelled it and its confidence passes its class's threshold; it is stored with the teacher's
-/// soft probabilities at the student's input size. A shard's name depends only on the round and partition, so a
-/// retried step overwrites its own shard rather than adding samples. Everything streams — rows from the table, a
-/// chunk of images at a time downloaded and decoded in parallel, samples onto a disk spool, the spool into the blob —
-/// so a partition of any size costs one chunk of images in memory; samples keep the table's order (by content hash).
+/// Fan-out: turns one label-store partition (or the gold training split) into one training shard. The teacher judges
+/// every labelled pool image: a row another version labelled (an earlier champion, before a promotion, rollback or
+/// manual change) is labelled again by the teacher first, and the row updated. An image is kept when the teacher's
+/// confidence passes its class's threshold, stored with the teacher's soft probabilities at the student's input size
+/// and channels. A shard's name depends only on the round and partition, so a retried step overwrites its own shard
+/// rather than adding samples. Everything streams — rows from the table, a chunk of images at a time downloaded,
+/// relabelled in one batch and decoded in parallel, samples onto a disk spool, the spool into the blob — so a
+/// partition of any size costs one chunk of images in memory; samples keep the table's order (by content hash).
 /// </summary>
-public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, LabelStore labels, GoldStore gold, ServingOptions options)
+public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, LabelStore labels, GoldStore gold, ModelLoader loader,
+    ServingOptions options)
 {
     /// <summary>Images downloaded and decoded together; what a shard step holds in memory at once.</summary>
     public const int ChunkSize = 256;
@@ -25,62 +28,92 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
 
     public async Task<ShardCounts> BuildPoolShardAsync(ShardRequest request, CancellationToken cancellationToken = default)
     {
-        int belowThreshold = 0, unusable = 0;
-        async IAsyncEnumerable<LabelRecord> Accepted()
+        int belowThreshold = 0, unusable = 0, relabelled = 0;
+        bool Passes(Prediction p) => request.Thresholds is not { } t || p.Confidence >= t[p.ClassIndex];
+
+        // A row the teacher labelled is judged before its image is downloaded; any other is judged once relabelled.
+        async IAsyncEnumerable<LabelRecord> Candidates()
         {
             await foreach (var row in labels.ReadPartitionAsync(request.Partition, cancellationToken))
             {
-                if (row.Status != LabelStatus.Labelled || row.ModelVersion != request.Teacher || row.Prediction is null) { unusable++; continue; }
-                if (request.Thresholds is { } t && row.Prediction.Confidence < t[row.Prediction.ClassIndex]) { belowThreshold++; continue; }
+                if (row.Status != LabelStatus.Labelled || row.Prediction is null) { unusable++; continue; }
+                if (row.ModelVersion == request.Teacher && !Passes(row.Prediction)) { belowThreshold++; continue; }
                 yield return row;
             }
         }
 
-        var blob = PoolShard(request.RoundId, request.Partition);
         var incoming = storage.Blobs.GetBlobContainerClient(layout.Incoming);
-        var shape = new ShardHeader(0, 1, request.InputSize, request.InputSize, request.Classes, ShardLabelKind.Soft);
-        var (kept, missing, perClass) = await SpoolAsync(blob, shape, Accepted(), request.Classes,
-            async (row, ct) => await incoming.DownloadFirstExistingAsync(row.BlobNames, ct) is { } bytes
-                ? ShardSample.Soft(Pixels(bytes, request.InputSize), row.Prediction!.Probabilities)
-                : null, // every upload of it is gone
-            cancellationToken);
-        return new ShardCounts(kept > 0 ? blob : null, kept, belowThreshold, unusable + missing, perClass);
+        OnnxClassifier? teacher = null;
+        async Task<ShardSample?[]> SamplesAsync(LabelRecord[] rows, CancellationToken ct)
+        {
+            var images = await DownloadAsync(rows, (row, c) => incoming.DownloadFirstExistingAsync(row.BlobNames, c), ct);
+            var stale = Enumerable.Range(0, rows.Length).Where(i => images[i] is not null && rows[i].ModelVersion != request.Teacher).ToArray();
+            if (stale.Length > 0)
+            {
+                teacher ??= await loader.LoadAsync(request.Teacher, ct);
+                var updated = Relabelling.Apply(teacher, stale.Select(i => rows[i]).ToArray(), stale.Select(i => images[i]!).ToArray(), options.Limits);
+                await labels.ReplaceLabelsAsync(updated.OfType<LabelRecord>().ToArray(), ct);
+                for (var k = 0; k < stale.Length; k++)
+                {
+                    if (updated[k] is { } row) rows[stale[k]] = row;
+                    else images[stale[k]] = null; // the teacher cannot read it
+                }
+                relabelled += updated.Count(u => u is not null);
+            }
+            for (var i = 0; i < rows.Length; i++)
+            {
+                if (images[i] is null) unusable++; // every upload of it is gone, or the teacher refused it
+                else if (!Passes(rows[i].Prediction!))
+                {
+                    belowThreshold++;
+                    images[i] = null;
+                }
+            }
+            return Decode(images, request.InputSize, request.Channels,
+                (pixels, i) => ShardSample.Soft(pixels, rows[i].Prediction!.Probabilities), ct);
+        }
+
+        try
+        {
+            var blob = PoolShard(request.RoundId, request.Partition);
+            var shape = new ShardHeader(0, request.Channels, request.InputSize, request.InputSize, request.Classes, ShardLabelKind.Soft);
+            var (kept, perClass) = await SpoolAsync(blob, shape, Candidates(), request.Classes, SamplesAsync, cancellationToken);
+            return new ShardCounts(kept > 0 ? blob : null, kept, belowThreshold, unusable, perClass, relabelled);
+        }
+        finally
+        {
+            teacher?.Dispose();
+        }
     }
 
     public async Task<ShardCounts> BuildGoldShardAsync(GoldShardRequest request, CancellationToken cancellationToken = default)
     {
         var images = await gold.ListAsync(GoldSplit.Train, cancellationToken);
         var blob = GoldShard(request.RoundId);
-        var shape = new ShardHeader(0, 1, request.InputSize, request.InputSize, request.Classes, ShardLabelKind.Hard);
-        var (kept, _, perClass) = await SpoolAsync(blob, shape, images.ToAsyncEnumerable(), request.Classes,
-            async (image, ct) => ShardSample.Hard(Pixels(await gold.DownloadAsync(image.BlobName, ct), request.InputSize), image.ClassIndex),
+        var shape = new ShardHeader(0, request.Channels, request.InputSize, request.InputSize, request.Classes, ShardLabelKind.Hard);
+        var (kept, perClass) = await SpoolAsync(blob, shape, images.ToAsyncEnumerable(), request.Classes, async (chunk, ct) =>
+            Decode(await DownloadAsync(chunk, async (image, c) => await gold.DownloadAsync(image.BlobName, c), ct),
+                request.InputSize, request.Channels, (pixels, i) => ShardSample.Hard(pixels, chunk[i].ClassIndex), ct),
             cancellationToken, writeEmpty: true);
         return new ShardCounts(blob, kept, 0, 0, perClass);
     }
 
     /// <summary>
-    /// Turns each item into a sample, a chunk at a time in parallel and in order, onto a spool, then writes the spool
-    /// to <paramref name="blob"/> (unless nothing was kept and <paramref name="writeEmpty"/> is false).
+    /// Turns each chunk of items into samples (null: not kept), in order, onto a spool, then writes the spool to
+    /// <paramref name="blob"/> (unless nothing was kept and <paramref name="writeEmpty"/> is false).
     /// </summary>
-    private async Task<(int Kept, int Missing, int[] PerClass)> SpoolAsync<T>(string blob, ShardHeader shape, IAsyncEnumerable<T> items,
-        int classes, Func<T, CancellationToken, Task<ShardSample?>> sample, CancellationToken cancellationToken, bool writeEmpty = false)
+    private async Task<(int Kept, int[] PerClass)> SpoolAsync<T>(string blob, ShardHeader shape, IAsyncEnumerable<T> items,
+        int classes, Func<T[], CancellationToken, Task<ShardSample?[]>> samples, CancellationToken cancellationToken, bool writeEmpty = false)
     {
         await using var spool = new ShardSpool(shape, blob);
         var perClass = new int[classes];
-        var missing = 0;
         await foreach (var chunk in items.Chunk(ChunkSize).WithCancellation(cancellationToken))
-        {
-            var samples = new ShardSample?[chunk.Length];
-            await Parallel.ForEachAsync(Enumerable.Range(0, chunk.Length),
-                new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = cancellationToken },
-                async (i, ct) => samples[i] = await sample(chunk[i], ct));
-            foreach (var kept in samples)
+            foreach (var kept in await samples(chunk, cancellationToken))
             {
-                if (kept is null) { missing++; continue; }
+                if (kept is null) continue;
                 perClass[kept.TopClass]++;
                 await spool.AddAsync(kept, cancellationToken);
             }
-        }
         if (spool.Count > 0 || writeEmpty)
         {
             var shards = storage.Blobs.GetBlobContainerClient(layout.Shards);
@@ -88,15 +121,35 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
             await using var stream = await shards.GetBlobClient(blob).OpenWriteAsync(overwrite: true, cancellationToken: cancellationToken);
             await spool.WriteShardAsync(stream, cancellationToken);
         }
-        return (spool.Count, missing, perClass);
+        return (spool.Count, perClass);
     }
 
-    /// <summary>Students learn from gray images of the job's size.</summary>
-    private byte[] Pixels(byte[] encoded, int size)
+    private async Task<byte[]?[]> DownloadAsync<T>(T[] items, Func<T, CancellationToken, Task<byte[]?>> download, CancellationToken cancellationToken)
     {
-        var input = new ModelInput { TensorName = "input", Width = size, Height = size, ColorOrder = ColorOrder.Gray };
+        var images = new byte[]?[items.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, items.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = cancellationToken },
+            async (i, ct) => images[i] = await download(items[i], ct));
+        return images;
+    }
+
+    /// <summary>The sample of every image that is there (decoded in parallel); null where there is none.</summary>
+    private ShardSample?[] Decode(byte[]?[] images, int size, int channels, Func<byte[], int, ShardSample> sample, CancellationToken cancellationToken)
+    {
+        var samples = new ShardSample?[images.Length];
+        Parallel.For(0, images.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            if (images[i] is { } encoded) samples[i] = sample(Pixels(encoded, size, channels), i);
+        });
+        return samples;
+    }
+
+    /// <summary>Students learn from images of the job's size and channels (RGB for three), as the serving stack decodes them.</summary>
+    private byte[] Pixels(byte[] encoded, int size, int channels)
+    {
+        var input = new ModelInput { TensorName = "input", Width = size, Height = size, ColorOrder = channels == 1 ? ColorOrder.Gray : ColorOrder.Rgb };
         using var bitmap = ImageDecoder.Decode(encoded, options.Limits, input.Width, input.Height);
-        var pixels = new byte[checked(input.Width * input.Height)];
+        var pixels = new byte[checked(input.Channels * input.Width * input.Height)];
         ImagePreprocessor.WriteBytes(bitmap, input, pixels);
         return pixels;
     }

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs SelfTrain locally for your own model and images, until Ctrl-C: Azurite with its data on disk (uploads, labels,
+# models and rounds survive a restart), the local host, and a trainer worker restarted if it dies. Drive it with
+# ./scripts/selftrain.sh (README: "Your own model and images").
+#   ./scripts/serve.sh [--port 7071] [--storage-port 10000] [--data .selftrain] [--no-build]
+# --port: the host's HTTP port on 127.0.0.1; --storage-port: Azurite's blob port (queue and table take the next two);
+# --data: where Azurite keeps its data and the logs go; --no-build: use what is built (CONFIGURATION, Release).
+set -euo pipefail
+source "$(dirname "$0")/lib/prerequisites.sh"
+cd "$SELFTRAIN_ROOT"
+
+usage="usage: ./scripts/serve.sh [--port N] [--storage-port N] [--data DIR] [--no-build]"
+port=7071 storage_port=10000 data=.selftrain build=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --port) port=${2:?$usage}; shift 2;;
+    --storage-port) storage_port=${2:?$usage}; shift 2;;
+    --data) data=${2:?$usage}; shift 2;;
+    --no-build) build=0; shift;;
+    -h|--help) echo "$usage"; exit 0;;
+    *) die "unknown argument '$1'; $usage";;
+  esac
+done
+for value in "$port" "$storage_port"; do
+  [[ "$value" =~ ^[0-9]+$ ]] && [ "$value" -ge 1024 ] && [ "$value" -le 65533 ] || die "a port must be a number from 1024 to 65533, not '$value'"
+done
+! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "port $port is in use; choose another with --port"
+
+require_commands dotnet
+ensure_azurite
+configuration=${CONFIGURATION:-Release}
+mkdir -p "$data/logs"
+data=$(cd "$data" && pwd)
+if [ "$build" = 1 ]; then
+  log "building ($configuration; log: $data/logs/build.log)"
+  for project in src/SelfTrain.Host src/SelfTrain.Trainer src/SelfTrain.Cli; do
+    dotnet build "$project" -c "$configuration" -m:1 -nologo >>"$data/logs/build.log" 2>&1 ||
+      { tail -30 "$data/logs/build.log" >&2; die "building $project failed"; }
+  done
+fi
+host_dll=src/SelfTrain.Host/bin/$configuration/net10.0/SelfTrain.Host.dll
+trainer=src/SelfTrain.Trainer/bin/$configuration/net10.0/linux-x64/SelfTrain.Trainer
+[ -f "$host_dll" ] && [ -x "$trainer" ] || die "nothing is built yet: run without --no-build"
+
+host_pid= WORKER_PID=
+cleanup() { stop_process "$WORKER_PID"; stop_process "$host_pid"; stop_azurite; log "stopped; the data stays in $data/azurite"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+AZURITE_LOCATION="$data/azurite" AZURITE_BLOB_PORT=$storage_port start_azurite
+export AzureWebJobsStorage="$AZURITE_CONNECTION_STRING"
+
+log "starting the local host on http://127.0.0.1:$port (log: $data/logs/host.log)"
+dotnet "$host_dll" --urls "http://127.0.0.1:$port" >>"$data/logs/host.log" 2>&1 &
+host_pid=$!
+wait_for_port "$port" 120 || { tail -20 "$data/logs/host.log" >&2; die "the host did not start"; }
+log "starting a trainer worker (log: $data/logs/trainer.log)"
+start_trainer_worker "$trainer" "$data/logs/trainer.log"
+
+client="./scripts/selftrain.sh"
+[ "$port" = 7071 ] || client="SELFTRAIN_HOST=http://127.0.0.1:$port $client"
+[ "$storage_port" = 10000 ] || client="SELFTRAIN_STORAGE='$AZURITE_CONNECTION_STRING' $client"
+cat <<INFO
+SelfTrain is running.
+  API        http://127.0.0.1:$port/api/health   (operator routes open on loopback only)
+  storage    $AZURITE_CONNECTION_STRING
+             (Azurite's public development account; data in $data/azurite)
+  client     $client status
+  logs       $data/logs/host.log, $data/logs/trainer.log
+  stop       Ctrl-C (the data stays; run this again to carry on)
+INFO
+
+# Serve until Ctrl-C; if the host dies, say so and stop the rest.
+wait "$host_pid" || true
+host_pid=
+tail -20 "$data/logs/host.log" >&2
+die "the host stopped"

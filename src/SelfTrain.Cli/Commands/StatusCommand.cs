@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace SelfTrain.Cli.Commands;
+
+/// <summary><c>selftrain status</c>: which model serves, and the registry's versions and history.</summary>
+public static class StatusCommand
+{
+    public static Command Create(Connection connection, IAnsiConsole console)
+    {
+        var history = new Option<int>("--history") { Description = "history records to show", DefaultValueFactory = _ => 10 };
+        var command = new Command("status", "Show the champion, the host's health and the registry: every version and the latest champion changes.") { history };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var api = connection.Api(parse);
+            var health = await api.HealthAsync(cancellationToken);
+            console.MarkupLineInterpolated($"host [bold]{api.BaseAddress}[/]: {Text(health, "status")}, champion [bold green]{Text(health, "champion") ?? "none yet"}[/]");
+            if (Text(health, "refusedChampion") is { } refused)
+                console.MarkupLineInterpolated($"[red]refused champion[/] {refused}: its bytes do not match its manifest");
+
+            var registry = await api.ModelsAsync(parse.GetValue(history), cancellationToken);
+            var versions = new Table().AddColumns("version", "created", "teacher", "recipe", "champion");
+            foreach (var version in registry.GetProperty("versions").EnumerateArray())
+            {
+                var lineage = version.TryGetProperty("lineage", out var l) && l.ValueKind == JsonValueKind.Object ? l : default;
+                versions.AddRow(Markup.Escape(Text(version, "version") ?? ""), Markup.Escape(Text(version, "createdAt") ?? ""),
+                    Markup.Escape(lineage.ValueKind == JsonValueKind.Object ? Text(lineage, "teacher") ?? "" : ""),
+                    Markup.Escape(lineage.ValueKind == JsonValueKind.Object ? Text(lineage, "recipe") ?? "" : ""),
+                    version.GetProperty("isChampion").GetBoolean() ? "[green]serving[/]" : "");
+            }
+            console.Write(versions);
+            foreach (var entry in registry.GetProperty("history").EnumerateArray())
+            {
+                console.MarkupLineInterpolated($"{Text(entry, "at")}  {Text(entry, "kind")} [bold]{Text(entry, "version")}[/] (before: {Text(entry, "previous") ?? "none"})");
+                if (entry.TryGetProperty("reasons", out var reasons))
+                    foreach (var reason in reasons.EnumerateArray()) console.MarkupLineInterpolated($"    {reason.GetString()}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    internal static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.String ? value.GetString() : null;
+}

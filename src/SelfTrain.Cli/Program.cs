@@ -1,0 +1,3 @@
+using SelfTrain.Cli;
+
+return await SelfTrainCli.RunAsync(args);

@@ -1,0 +1,97 @@
+using SelfTrain.Core;
+using SelfTrain.Core.Labels;
+using SelfTrain.Core.Shards;
+using SelfTrain.Inference;
+using SelfTrain.Serving;
+using SelfTrain.Storage;
+using SelfTrain.Testing;
+using SelfTrain.Workflow.Round;
+using SelfTrain.Workflow.Round.Steps;
+
+namespace SelfTrain.Workflow.Tests;
+
+/// <summary>The shard step: the teacher judges every labelled pool image, and students get the channels they asked for.</summary>
+public sealed class ShardBuilderTests
+{
+    private const int Images = 40, Side = 8, Classes = 3;
+
+    [Fact]
+    public async Task Rows_another_version_labelled_are_relabelled_by_the_teacher_and_shards_hold_rgb_pixels()
+    {
+        await using var scope = await AzuriteStorage.CreateScopeAsync();
+        var (builder, labels, teacher, pngs) = await SeedAsync(scope);
+
+        var counts = ShardCounts.Sum(await Task.WhenAll(labels.Partitions.Select(p =>
+            builder.BuildPoolShardAsync(new ShardRequest("round", p, "teacher", null, Side, Classes, Channels: 3)))), Classes);
+
+        Assert.Equal((Images, 0, 0, Images / 2), (counts.Accepted, counts.BelowThreshold, counts.Unusable, counts.Relabelled));
+        using var model = OnnxClassifier.Load(teacher.Onnx, teacher.Manifest, new InferenceOptions());
+        var expected = ImageClassifier.Classify(model, pngs, ImageLimits.Default);
+        for (var i = 0; i < Images; i++)
+        {
+            var row = (await labels.GetAsync(ContentAddress.Of(pngs[i])))!;
+            Assert.Equal("teacher", row.ModelVersion);
+            // The teacher's own rows are kept as they were; the earlier champion's now hold the teacher's prediction.
+            Assert.Equal(i % 2 == 0 ? 0 : expected[i].Prediction!.ClassIndex, row.Prediction!.ClassIndex);
+        }
+
+        var shards = scope.Account.Blobs.GetBlobContainerClient(scope.Layout.Shards);
+        var blob = shards.GetBlobClient(ShardBuilder.PoolShard("round", labels.Partitions.First(p => Exists(shards, p))));
+        await using var stream = await blob.OpenReadAsync();
+        var (header, samples) = await ShardReader.ReadAllAsync(stream, blob.Name);
+        Assert.Equal((3, Side, Side), (header.Channels, header.Height, header.Width));
+        // Colour noise: the red and green planes of a sample differ, as they would not in a gray copy.
+        Assert.All(samples, s => Assert.False(s.Pixels.AsSpan(0, Side * Side).SequenceEqual(s.Pixels.AsSpan(Side * Side, Side * Side))));
+    }
+
+    [Fact]
+    public async Task Relabelled_rows_are_judged_by_the_thresholds_like_the_teacher_s_own()
+    {
+        await using var scope = await AzuriteStorage.CreateScopeAsync();
+        var (builder, labels, _, _) = await SeedAsync(scope);
+        var never = Enumerable.Repeat(1.01, Classes).ToArray();
+
+        var counts = ShardCounts.Sum(await Task.WhenAll(labels.Partitions.Select(p =>
+            builder.BuildPoolShardAsync(new ShardRequest("round", p, "teacher", never, Side, Classes, Channels: 3)))), Classes);
+
+        Assert.Equal((0, Images, Images / 2), (counts.Accepted, counts.BelowThreshold, counts.Relabelled));
+        var shards = scope.Account.Blobs.GetBlobContainerClient(scope.Layout.Shards);
+        Assert.DoesNotContain(labels.Partitions, p => Exists(shards, p)); // nothing accepted: no shard written
+    }
+
+    private static bool Exists(Azure.Storage.Blobs.BlobContainerClient shards, string partition) =>
+        shards.GetBlobClient(ShardBuilder.PoolShard("round", partition)).Exists().Value;
+
+    /// <summary>A champion "teacher" on RGB 8×8 images, and pool rows labelled half by it and half by an earlier champion.</summary>
+    private static async Task<(ShardBuilder Builder, LabelStore Labels, LinearTestModel Teacher, byte[][] Pngs)> SeedAsync(StorageTestScope scope)
+    {
+        var (account, layout) = (scope.Account, scope.Layout);
+        var models = new ModelStore(account, layout);
+        var teacher = new LinearTestModel("teacher", Classes, Side, Side, channels: 3);
+        await models.RegisterChampionAsync(teacher);
+        var labels = new LabelStore(account, layout);
+        var incoming = account.Blobs.GetBlobContainerClient(layout.Incoming);
+        await incoming.CreateIfNotExistsAsync();
+        var pngs = Enumerable.Range(0, Images).Select(i => TestImages.Png(Side, Side, seed: i)).ToArray();
+        var rows = new List<LabelRecord>();
+        for (var i = 0; i < Images; i++)
+        {
+            await incoming.GetBlobClient($"pool-{i}.png").UploadAsync(new BinaryData(pngs[i]));
+            float[] probabilities = [0.9f, 0.05f, 0.05f];
+            rows.Add(new LabelRecord
+            {
+                Content = ContentAddress.Of(pngs[i]),
+                BlobNames = [$"pool-{i}.png"],
+                Status = LabelStatus.Labelled,
+                LabelledAt = DateTimeOffset.UnixEpoch,
+                ModelVersion = i % 2 == 0 ? "teacher" : "earlier-champion",
+                Prediction = Prediction.FromProbabilities(probabilities, teacher.Classes),
+                Width = Side,
+                Height = Side,
+            });
+        }
+        await labels.RecordAsync(rows);
+        var builder = new ShardBuilder(account, layout, labels, new GoldStore(account, layout), new ModelLoader(models, new InferenceOptions()), new ServingOptions());
+        return (builder, labels, teacher, pngs);
+    }
+}

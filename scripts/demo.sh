@@ -22,7 +22,7 @@ configuration=${CONFIGURATION:-Release}
 run_dir="runs/$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$run_dir"
 host_pid= WORKER_PID=
-cleanup() { stop_process "$WORKER_PID"; stop_process "$host_pid"; stop_azurite; }
+cleanup() { stop_trainer_worker; stop_process "$host_pid"; stop_azurite; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 

@@ -7,10 +7,9 @@
 # --data: where Azurite keeps its data and the logs go; --no-build: use what is built (CONFIGURATION, Release).
 set -euo pipefail
 source "$(dirname "$0")/lib/prerequisites.sh"
-cd "$SELFTRAIN_ROOT"
 
 usage="usage: ./scripts/serve.sh [--port N] [--storage-port N] [--data DIR] [--no-build]"
-port=7071 storage_port=10000 data=.selftrain build=1
+port=7071 storage_port=10000 data=$SELFTRAIN_ROOT/.selftrain build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port=${2:?$usage}; shift 2;;
@@ -24,13 +23,17 @@ done
 for value in "$port" "$storage_port"; do
   [[ "$value" =~ ^[0-9]+$ ]] && [ "$value" -ge 1024 ] && [ "$value" -le 65533 ] || die "a port must be a number from 1024 to 65533, not '$value'"
 done
+[ "$port" -lt "$storage_port" ] || [ "$port" -gt $((storage_port + 2)) ] || die "--port $port is one of Azurite's ports ($storage_port to $((storage_port + 2)))"
 ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "port $port is in use; choose another with --port"
 
+# The data folder is where the user said, relative to where they are; only they may read it (their images, labels, models).
+mkdir -p "$data/logs"
+chmod 700 "$data"
+data=$(cd "$data" && pwd)
+cd "$SELFTRAIN_ROOT"
 require_commands dotnet
 ensure_azurite
 configuration=${CONFIGURATION:-Release}
-mkdir -p "$data/logs"
-data=$(cd "$data" && pwd)
 if [ "$build" = 1 ]; then
   log "building ($configuration; log: $data/logs/build.log)"
   for project in src/SelfTrain.Host src/SelfTrain.Trainer src/SelfTrain.Cli; do
@@ -43,7 +46,7 @@ trainer=src/SelfTrain.Trainer/bin/$configuration/net10.0/linux-x64/SelfTrain.Tra
 [ -f "$host_dll" ] && [ -x "$trainer" ] || die "nothing is built yet: run without --no-build"
 
 host_pid= WORKER_PID=
-cleanup() { stop_process "$WORKER_PID"; stop_process "$host_pid"; stop_azurite; log "stopped; the data stays in $data/azurite"; }
+cleanup() { stop_trainer_worker; stop_process "$host_pid"; stop_azurite; log "stopped; the data stays in $data/azurite"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 

@@ -94,11 +94,11 @@ stop_azurite() {
   AZURITE_PID=
 }
 
-# Stops a process: TERM, then KILL after 5 s.
-stop_process() { # pid
+# Stops a process: TERM, then KILL after a grace period (5 s unless given).
+stop_process() { # pid [seconds]
   [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0
   kill "$1" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  for _ in $(seq $((${2:-5} * 10))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
   kill -9 "$1" 2>/dev/null || true
 }
 
@@ -106,7 +106,9 @@ stop_process() { # pid
 # delivered again); sets WORKER_PID. Storage comes from AzureWebJobsStorage in the environment.
 start_trainer_worker() { # trainer-executable log-file
   (
-    trap 'kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' TERM
+    child=
+    # On TERM the trainer gets 5 s to stop, then is killed: a job it held is delivered again to the next worker.
+    trap '[ -z "$child" ] || stop_process "$child"; exit 0' TERM
     while :; do
       "$1" work --device cpu & child=$!
       wait "$child" && break
@@ -115,6 +117,13 @@ start_trainer_worker() { # trainer-executable log-file
     done
   ) >"$2" 2>&1 &
   WORKER_PID=$!
+}
+
+# Stops the worker started above and its trainer (which its trap stops within 5 s, busy or not).
+stop_trainer_worker() {
+  [ -n "${WORKER_PID:-}" ] || return 0
+  stop_process "$WORKER_PID" 10
+  WORKER_PID=
 }
 
 # A sans-serif font for the report's plots (Debian package fonts-dejavu-core).

@@ -106,14 +106,17 @@ public sealed partial class RoundsHandler(GatePolicy floor, RoundLimits limits, 
     {
         OrchestrationRuntimeStatus.Completed when result is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("reasons", out var reasons)
             && reasons.ValueKind == JsonValueKind.Array => reasons.EnumerateArray().Select(x => x.GetString() ?? "").ToArray(),
-        OrchestrationRuntimeStatus.Failed => [ExceptionName().Replace(instance.FailureDetails?.ErrorMessage ?? "the round failed without a message", "")],
+        OrchestrationRuntimeStatus.Failed => [FailureWrapper().Replace(instance.FailureDetails?.ErrorMessage ?? "the round failed without a message", "")],
         OrchestrationRuntimeStatus.Terminated => [$"terminated: {(result is { ValueKind: JsonValueKind.String } text ? text.GetString() : "no reason given")}"],
         _ => [],
     };
 
-    /// <summary>The exception's type name some engines put before a failure's message ("System.InvalidOperationException: ").</summary>
-    [System.Text.RegularExpressions.GeneratedRegex(@"^([A-Za-z_][\w]*\.)*[A-Za-z_]\w*Exception: ")]
-    private static partial System.Text.RegularExpressions.Regex ExceptionName();
+    /// <summary>
+    /// What the engines put before the reason a step failed with: the SDK's "Task 'PlanRound' (#4) failed with an
+    /// unhandled exception: ", and an exception's type name ("System.InvalidOperationException: ").
+    /// </summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(Task '[^']*' \(#\d+\) failed with an unhandled exception: |([A-Za-z_]\w*\.)*[A-Za-z_]\w*Exception: )+")]
+    private static partial System.Text.RegularExpressions.Regex FailureWrapper();
 
     /// <summary>An orchestration payload as JSON; text that is not JSON (a failure message) comes back as a JSON string.</summary>
     public static JsonElement? Parse(string? json)

@@ -28,7 +28,8 @@ public sealed class Connection
 
     public Option<string?> Storage { get; } = new("--storage")
     {
-        Description = $"the storage account's connection string (or ${StorageVariable}; default: Azurite on its default ports, as serve.sh starts it)",
+        Description = $"the storage account's connection string (default: ${StorageVariable}, else Azurite on its default ports as serve.sh starts it; " +
+            "prefer the variable for a real account's key: a command line is visible to other users of the machine)",
         Recursive = true,
     };
 

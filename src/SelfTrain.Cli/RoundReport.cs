@@ -12,7 +12,7 @@ public static class RoundReport
         if (round.Completed is not { } result)
         {
             console.MarkupLineInterpolated($"[red]round {round.Id} {round.Status.ToLowerInvariant()}[/]; the champion keeps serving");
-            Lines(console, "reasons", round.Reasons);
+            Lines(console, "reasons", round.Reasons ?? []); // a host from before reasons sends none
             return SelfTrainCli.Failed;
         }
         console.MarkupLine(result.Promoted

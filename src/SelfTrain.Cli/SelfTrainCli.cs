@@ -68,10 +68,19 @@ public static class SelfTrainCli
             return Report(console, $"cannot reach storage: {storage.Message.Split('\n')[0]}",
                 ["is Azurite running? (./scripts/serve.sh starts it; --storage or $SELFTRAIN_STORAGE names another account)"]);
         }
+        catch (TaskCanceledException ex) when (ex.InnerException is TimeoutException)
+        {
+            return Report(console, "the host did not answer in time", [ex.InnerException.Message]);
+        }
         catch (OperationCanceledException)
         {
             console.MarkupLine("[yellow]cancelled[/]");
             return Failed;
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException or FormatException
+            or Azure.Identity.AuthenticationFailedException or ArgumentException)
+        {
+            return Report(console, ex.Message.Split('\n')[0], []);
         }
     }
 

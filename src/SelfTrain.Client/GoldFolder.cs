@@ -10,16 +10,18 @@ public sealed record GoldFile(GoldSplit Split, int ClassIndex, string Path, stri
 /// <summary>
 /// Gold data as image data sets usually come: <c>classes.json</c> (the class names in the model's output order) and
 /// a folder per split (<c>train</c>, <c>validation</c>, optionally <c>test</c>) holding a folder per class, named by
-/// its index in the class list or by its name. <see cref="CheckAsync"/> lists every problem — an unknown folder, a
-/// class the list does not name, a file that is not an image the hosts decode, a split without images — before
-/// anything is uploaded.
+/// its name in the class list or else by its index. <see cref="CheckAsync"/> lists every problem — an unknown
+/// folder, a class the list does not name or two folders for one class, a file that is not an image the hosts decode,
+/// a split without images — before anything is uploaded.
 /// </summary>
 public sealed record GoldFolder(IReadOnlyList<string> Classes, IReadOnlyList<GoldFile> Files)
 {
     public const string ClassesFile = "classes.json";
 
+    private readonly Dictionary<(GoldSplit, int), int> _counts = Files.CountBy(f => (f.Split, f.ClassIndex)).ToDictionary();
+
     /// <summary>Images per split and class, for a summary table.</summary>
-    public int Count(GoldSplit split, int classIndex) => Files.Count(f => f.Split == split && f.ClassIndex == classIndex);
+    public int Count(GoldSplit split, int classIndex) => _counts.GetValueOrDefault((split, classIndex));
 
     public static async Task<(GoldFolder? Folder, IReadOnlyList<string> Problems)> CheckAsync(string directory, ImageLimits limits,
         CancellationToken cancellationToken = default)
@@ -35,28 +37,39 @@ public sealed record GoldFolder(IReadOnlyList<string> Classes, IReadOnlyList<Gol
         var problems = new List<string>();
         var files = new List<GoldFile>();
         var splits = Enum.GetValues<GoldSplit>().ToDictionary(s => s.ToString().ToLowerInvariant());
-        foreach (var entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+        var (topFiles, _) = LocalFiles.List(directory, limits.MaxBytes, recursive: false);
+        problems.AddRange(topFiles.Where(f => f.Name != ClassesFile)
+            .Select(f => $"{f.Name}: only {ClassesFile} and the folders {string.Join(", ", splits.Keys)} belong at the top"));
+        foreach (var splitFolder in LocalFiles.Folders(directory))
         {
-            var name = Path.GetFileName(entry);
-            if (File.Exists(entry))
+            if (!splits.TryGetValue(splitFolder.Name, out var split))
             {
-                if (name != ClassesFile) problems.Add($"{name}: only {ClassesFile} and the folders {string.Join(", ", splits.Keys)} belong at the top");
+                problems.Add($"{splitFolder.Name}/: not a split (expected {string.Join(", ", splits.Keys)})");
                 continue;
             }
-            if (!splits.TryGetValue(name, out var split))
+            var (loose, _) = LocalFiles.List(splitFolder.FullName, limits.MaxBytes, recursive: false);
+            problems.AddRange(loose.Select(f => $"{splitFolder.Name}/{f.Name}: images go in a folder per class, not directly in {splitFolder.Name}/"));
+            var seen = new Dictionary<int, string>();
+            foreach (var classFolder in LocalFiles.Folders(splitFolder.FullName))
             {
-                problems.Add($"{name}/: not a split (expected {string.Join(", ", splits.Keys)})");
-                continue;
-            }
-            foreach (var classFolder in Directory.EnumerateFileSystemEntries(entry).Order(StringComparer.Ordinal))
-            {
-                var className = Path.GetFileName(classFolder);
-                var index = int.TryParse(className, out var number) && number >= 0 && number < classes.Length ? number : Array.IndexOf(classes, className);
-                if (!Directory.Exists(classFolder)) problems.Add($"{name}/{className}: images go in a folder per class, not directly in {name}/");
-                else if (index < 0) problems.Add($"{name}/{className}/: names no class of {ClassesFile} (by index 0–{classes.Length - 1} or by name)");
-                else
-                    foreach (var file in Directory.EnumerateFiles(classFolder).Order(StringComparer.Ordinal))
-                        files.Add(new GoldFile(split, index, file, Path.GetFileName(file)));
+                var name = classFolder.Name;
+                // A class's own name first; a number names a class by its index only when no class has that name.
+                var index = Array.IndexOf(classes, name) is >= 0 and var byName ? byName
+                    : int.TryParse(name, out var number) && number >= 0 && number < classes.Length ? number : -1;
+                if (index < 0)
+                {
+                    problems.Add($"{splitFolder.Name}/{name}/: names no class of {ClassesFile} (by name, or by index 0–{classes.Length - 1})");
+                    continue;
+                }
+                if (!seen.TryAdd(index, name))
+                {
+                    problems.Add($"{splitFolder.Name}/{name}/ and {splitFolder.Name}/{seen[index]}/ are both class {index} ({classes[index]}): keep one");
+                    continue;
+                }
+                var (images, tooLarge) = LocalFiles.List(classFolder.FullName, limits.MaxBytes, recursive: false);
+                problems.AddRange(tooLarge.Select(p => $"{splitFolder.Name}/{name}/{p}"));
+                problems.AddRange(LocalFiles.Folders(classFolder.FullName).Select(d => $"{splitFolder.Name}/{name}/{d.Name}/: a class folder holds images, not folders"));
+                files.AddRange(images.Where(f => f.Length <= limits.MaxBytes).Select(f => new GoldFile(split, index, f.FullName, f.Name)));
             }
         }
         if (!files.Any(f => f.Split == GoldSplit.Train)) problems.Add("train/ holds no image: students learn from it");

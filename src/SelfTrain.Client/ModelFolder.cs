@@ -6,9 +6,9 @@ namespace SelfTrain.Client;
 
 /// <summary>
 /// A model version as a folder on disk: <c>model.onnx</c> and <c>manifest.json</c>, as the trainer writes them and as
-/// a user prepares their own model A. <see cref="Check"/> applies what the hosts apply when they load a version —
-/// the manifest's schema and rules, the SHA-256 it records, the ONNX graph against the manifest, one inference — and
-/// lists every problem, so a folder that passes here is one the hosts will serve.
+/// a user prepares their own model A. <see cref="CheckAsync"/> applies what the hosts apply when they load a version —
+/// the manifest's schema and rules, the SHA-256 it records, the ONNX graph against the manifest, one inference (with
+/// the default settings) — and lists every problem, before anything is uploaded.
 /// </summary>
 public sealed record ModelFolder(string Directory, byte[] Onnx, ModelManifest Manifest)
 {

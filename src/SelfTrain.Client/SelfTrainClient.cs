@@ -16,10 +16,20 @@ public sealed class SelfTrainClient(HttpClient http)
 
     private static readonly JsonSerializerOptions Json = SelfTrainJson.Options;
 
-    /// <summary>A client of the host at <paramref name="host"/>, sending <paramref name="operatorKey"/> when there is one.</summary>
+    /// <summary>
+    /// A client of the host at <paramref name="host"/>, sending <paramref name="operatorKey"/> when there is one: only
+    /// over https or to this machine, and never on to wherever a redirect points.
+    /// </summary>
+    /// <exception cref="ArgumentException">A key would travel in clear text to another machine.</exception>
     public static SelfTrainClient Create(Uri host, string? operatorKey, TimeSpan? timeout = null)
     {
-        var http = new HttpClient { BaseAddress = host, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        if (!string.IsNullOrEmpty(operatorKey) && host.Scheme != Uri.UriSchemeHttps && !host.IsLoopback)
+            throw new ArgumentException($"The operator key is sent only over https or to this machine, not to {host}.", nameof(host));
+        var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false })
+        {
+            BaseAddress = host,
+            Timeout = timeout ?? TimeSpan.FromSeconds(100),
+        };
         if (!string.IsNullOrEmpty(operatorKey)) http.DefaultRequestHeaders.Add(KeyHeader, operatorKey);
         return new SelfTrainClient(http);
     }

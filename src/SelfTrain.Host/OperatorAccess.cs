@@ -9,8 +9,11 @@ namespace SelfTrain.Host;
 /// <summary>
 /// Guards the operator routes (rounds, the model registry, instance management), as admin-level functions are guarded
 /// in Azure. With a configured key, a request must send it in <c>x-functions-key</c> (401 without, 403 with another).
-/// Without one, the routes are open only while the host listens on loopback alone, as Core Tools is; listening on any
-/// other address, they are refused (403) until a key is configured. Prediction and health are not operator routes.
+/// Without one, the routes are open only while the host listens on loopback alone, as Core Tools is, and only to
+/// programs on this machine: a request a browser sends for another site's page (it names that page's origin), or one
+/// for a host name other than a loopback one (a rebound DNS name), is refused (403), so a web page cannot drive them.
+/// Listening on any other address, they are refused (403) until a key is configured. Prediction and health are not
+/// operator routes.
 /// </summary>
 public sealed class OperatorAccess(OperatorAccessOptions options, IServer server) : IEndpointFilter
 {
@@ -22,10 +25,14 @@ public sealed class OperatorAccess(OperatorAccessOptions options, IServer server
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         if (_key is null)
-            return LoopbackOnly() ? await next(context)
-                : Problem(StatusCodes.Status403Forbidden, "Operator routes are closed",
+            return !LoopbackOnly()
+                ? Problem(StatusCodes.Status403Forbidden, "Operator routes are closed",
                     $"This host listens on {string.Join(", ", Addresses())}, not on loopback alone, and has no operator key. " +
-                    $"Set {OperatorAccessOptions.Section}__Key in its environment and send it in '{KeyHeader}'.");
+                    $"Set {OperatorAccessOptions.Section}__Key in its environment and send it in '{KeyHeader}'.")
+                : FromAnotherSite(context.HttpContext.Request)
+                ? Problem(StatusCodes.Status403Forbidden, "Operator routes take no cross-site requests",
+                    "Without an operator key, operator routes answer programs on this machine only, not a web page of another site.")
+                : await next(context);
 
         var presented = context.HttpContext.Request.Headers[KeyHeader].FirstOrDefault();
         if (string.IsNullOrEmpty(presented))
@@ -36,6 +43,14 @@ public sealed class OperatorAccess(OperatorAccessOptions options, IServer server
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _key)
             ? await next(context)
             : Problem(StatusCodes.Status403Forbidden, "Wrong operator key", $"The '{KeyHeader}' header does not hold this host's operator key.");
+    }
+
+    /// <summary>A browser's request for another site's page (its Origin is not this host), or one addressed to a non-loopback name.</summary>
+    private static bool FromAnotherSite(HttpRequest request)
+    {
+        if (!IsLoopback($"{request.Scheme}://{request.Host}")) return true;
+        var origin = request.Headers.Origin.FirstOrDefault();
+        return origin is not null && !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Whether every address the server listens on is a loopback one (an in-process test server has none).</summary>

@@ -70,12 +70,12 @@ public sealed class GoldStore(StorageAccount storage, StorageLayout layout)
         return images;
     }
 
-    /// <summary>Gold images stored, over every split; 0 before any gold data was uploaded.</summary>
-    public async Task<int> CountAsync(CancellationToken cancellationToken = default)
+    /// <summary>Gold images stored in <paramref name="split"/>, or in every split; 0 before any gold data was uploaded.</summary>
+    public async Task<int> CountAsync(GoldSplit? split = null, CancellationToken cancellationToken = default)
     {
         if (!await Container.ExistsAsync(cancellationToken)) return 0;
         var count = 0;
-        await foreach (var blob in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, null, cancellationToken))
+        await foreach (var blob in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, split is { } one ? Prefix(one) : null, cancellationToken))
             if (blob.Name != ClassesBlob) count++;
         return count;
     }

@@ -15,4 +15,26 @@ public sealed class CommandLineTests
         Assert.True(run.ExitCode == SelfTrainCli.UsageError, run.ToString());
         Assert.Contains("Run 'selftrain --help' for usage.", run.Output);
     }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData("a/../gold")]
+    [InlineData("a//b")]
+    public async Task Attack_an_upload_prefix_cannot_leave_incoming(string prefix)
+    {
+        var folder = Directory.CreateTempSubdirectory("selftrain-images-").FullName;
+        try
+        {
+            File.WriteAllBytes(Path.Combine(folder, "a.png"), SelfTrain.Testing.TestImages.Png(8, 8, 1));
+
+            var run = await CliRun.RunAsync("images", "upload", folder, "--prefix", prefix, "--storage", "UseDevelopmentStorage=true");
+
+            Assert.Equal(SelfTrainCli.Failed, run.ExitCode);
+            Assert.Contains("cannot prefix blob names", run.Output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

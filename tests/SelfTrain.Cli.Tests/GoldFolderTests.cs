@@ -62,4 +62,20 @@ public sealed class GoldFolderTests : IDisposable
 
         Assert.Contains("classes.json is missing", Assert.Single(problems));
     }
+
+    [Fact]
+    public async Task A_class_s_own_name_wins_over_an_index_and_two_folders_for_one_class_are_refused()
+    {
+        Classes("2", "3", "5");
+        Write("train/5/a.png", TestImages.Png(8, 8, 1));          // the class named "5" (index 2), not index 5
+        Write("validation/2/b.png", TestImages.Png(8, 8, 2));     // the class named "2" (index 0)
+        var (gold, problems) = await GoldFolder.CheckAsync(_folder, ImageLimits.Default);
+        Assert.Empty(problems);
+        Assert.Equal((1, 1), (gold!.Count(GoldSplit.Train, 2), gold.Count(GoldSplit.Validation, 0)));
+
+        Write("train/0/c.png", TestImages.Png(8, 8, 3));          // index 0: the class named "2"...
+        Write("train/2/d.png", TestImages.Png(8, 8, 4));          // ...which this folder names too
+        (_, problems) = await GoldFolder.CheckAsync(_folder, ImageLimits.Default);
+        Assert.Contains(problems, p => p.Contains("are both class 0 (2): keep one", StringComparison.Ordinal));
+    }
 }

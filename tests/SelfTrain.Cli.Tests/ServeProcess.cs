@@ -18,7 +18,9 @@ public sealed class ServeProcess : IAsyncDisposable
 
     private ServeProcess(string dataDirectory)
     {
-        (Port, StoragePort) = (FreePort(), FreeRange(3));
+        // Four ports in a row, none from the ephemeral range other sockets take theirs from: Azurite's three, then the host's.
+        StoragePort = FreeRange(4);
+        Port = StoragePort + 3;
         var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot, "scripts", "serve.sh"), "--no-build",
             "--port", $"{Port}", "--storage-port", $"{StoragePort}", "--data", dataDirectory])
         {
@@ -82,13 +84,6 @@ public sealed class ServeProcess : IAsyncDisposable
 
     private static string Metadata(string key) =>
         typeof(ServeProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>The first of <paramref name="count"/> consecutive free ports (Azurite's blob, queue and table).</summary>
     private static int FreeRange(int count)

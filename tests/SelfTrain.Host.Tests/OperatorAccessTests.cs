@@ -81,4 +81,32 @@ public sealed class OperatorAccessTests
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => fixture.Factory.CreateClient());
         Assert.Contains("at least 32", error.Message);
     }
+
+    [Fact]
+    public async Task Attack_without_a_key_a_web_page_of_another_site_or_a_rebound_name_cannot_drive_operator_routes()
+    {
+        await using var fixture = await HostFixture.CreateAsync();
+        var client = fixture.Factory.CreateClient();
+
+        foreach (var (method, path) in OperatorRoutes)
+        {
+            // A page on another site: the browser names its origin.
+            var crossSite = new HttpRequestMessage(method, path);
+            crossSite.Headers.Add("Origin", "http://evil.example");
+            using var fromPage = await client.SendAsync(crossSite);
+            await AssertProblemAsync(fromPage, HttpStatusCode.Forbidden, $"{method} {path} from another origin");
+            // DNS rebinding: the page's own name now resolves to loopback, so the browser calls it same-origin.
+            var rebound = new HttpRequestMessage(method, path);
+            rebound.Headers.Host = "evil.example:7071";
+            rebound.Headers.Add("Origin", "http://evil.example:7071");
+            using var fromRebound = await client.SendAsync(rebound);
+            await AssertProblemAsync(fromRebound, HttpStatusCode.Forbidden, $"{method} {path} to a rebound name");
+        }
+
+        // A program on this machine (no Origin), and a page the host serves itself, are answered.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/models")).StatusCode);
+        var sameOrigin = new HttpRequestMessage(HttpMethod.Get, "/api/models");
+        sameOrigin.Headers.Add("Origin", "http://localhost");
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(sameOrigin)).StatusCode);
+    }
 }

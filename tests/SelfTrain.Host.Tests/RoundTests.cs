@@ -292,4 +292,38 @@ public sealed class RoundTests
         Assert.Equal(HttpStatusCode.NotFound, webhook.StatusCode);
     }
 
+    [Fact]
+    public async Task A_failed_or_terminated_round_reads_its_reason_on_both_status_routes()
+    {
+        await using var fixture = await HostFixture.CreateAsync();
+        await fixture.Models.RegisterChampionAsync(new LinearTestModel("champion-a"));
+        var client = fixture.Factory.CreateClient();
+
+        // No gold data: the round cannot be judged, and stops at its plan with that reason.
+        var failed = (await (await client.PostAsJsonAsync("/api/rounds", new { })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        JsonElement body = default;
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var response = await client.GetAsync($"/api/rounds/{failed}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return body.GetProperty("status").GetString() == "Failed";
+        }, TimeSpan.FromMinutes(2), "round failed", () => body.ToString());
+        var reason = Assert.Single(body.GetProperty("reasons").EnumerateArray()).GetString()!;
+        Assert.StartsWith("gold/train/ holds no image: upload gold data", reason);
+        using var webhook = await client.GetAsync($"/runtime/webhooks/durabletask/instances/{failed}");
+        Assert.Equal(HttpStatusCode.BadRequest, webhook.StatusCode);
+        Assert.Contains("gold/train/ holds no image", (await webhook.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("output").GetString());
+
+        var terminated = (await (await client.PostAsJsonAsync("/api/rounds", new { })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        using var terminate = await client.PostAsync($"/api/rounds/{terminated}/terminate?reason=wrong%20data", null);
+        Assert.Equal(HttpStatusCode.Accepted, terminate.StatusCode);
+        await Eventually.HoldsAsync(async () =>
+        {
+            body = await client.GetFromJsonAsync<JsonElement>($"/api/rounds/{terminated}");
+            return body.GetProperty("status").GetString() is "Terminated" or "Failed";
+        }, TimeSpan.FromMinutes(1), "round terminated", () => body.ToString());
+        Assert.Equal("Terminated", body.GetProperty("status").GetString());
+        Assert.Equal(["terminated: wrong data"], body.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+    }
 }

@@ -30,7 +30,7 @@ public static class GoldCommand
                 && (await models.GetManifestAsync(champion.Pointer.Version, cancellationToken)).Classes is var served && !served.SequenceEqual(gold.Classes))
                 throw new CheckFailedException($"{GoldFolder.ClassesFile} does not list the champion's classes in its output order",
                     [$"champion {champion.Pointer.Version}: {string.Join(", ", served)}", $"{GoldFolder.ClassesFile}: {string.Join(", ", gold.Classes)}"]);
-            var stored = await store.CountAsync(cancellationToken);
+            var stored = await store.CountAsync(cancellationToken: cancellationToken);
             if (stored > 0 && !parse.GetValue(replace))
                 throw new CheckFailedException($"gold/ already holds {stored} images", ["add --replace to delete them before uploading this folder"]);
             if (stored > 0) console.MarkupLineInterpolated($"deleted {await store.ClearAsync(cancellationToken)} gold blobs");

@@ -42,12 +42,14 @@ public static class RoundJob
 
     /// <summary>
     /// The request with every student setting it left open taken from the teacher: its channels, its input side (at
-    /// most <see cref="StudentDefaults.MaxInputSize"/>) and the network for both (<see cref="StudentDefaults"/>).
+    /// most <see cref="StudentDefaults.MaxInputSize"/>, and at most what a named network takes) and the network for
+    /// both (<see cref="StudentDefaults"/>).
     /// </summary>
     public static RoundRequest ResolveStudent(RoundRequest request, ModelInput teacher)
     {
         var channels = request.Channels ?? teacher.Channels;
-        var size = request.InputSize ?? StudentDefaults.InputSize(teacher);
+        var size = request.InputSize ?? Math.Min(StudentDefaults.InputSize(teacher),
+            StudentArchitectures.Find(request.Architecture)?.MaxInputSize ?? StudentDefaults.MaxInputSize);
         return request with { Channels = channels, InputSize = size, Architecture = request.Architecture ?? StudentDefaults.Architecture(size, channels) };
     }
 

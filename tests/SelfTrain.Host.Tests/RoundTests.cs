@@ -136,6 +136,34 @@ public sealed class RoundTests
     }
 
     [Fact]
+    public async Task After_a_manual_promotion_the_next_round_teaches_from_the_new_champion_on_the_whole_pool()
+    {
+        await using var fixture = await HostFixture.CreateAsync();
+        var client = fixture.Factory.CreateClient();
+        await SeedAsync(fixture, client); // every pool row is champion-a's
+
+        // An operator promotes another model by hand; the next round's teacher is it, and the rows champion-a labelled
+        // are labelled again by it while the shards are built, so the round learns from the whole pool.
+        var train = FashionMnist.LoadTrain();
+        var manual = LinearTestModel.Centroids("manual-b", Enumerable.Range(40_000, ChampionImages).Select(i => train.Image(i).ToArray()).ToArray(),
+            Enumerable.Range(40_000, ChampionImages).Select(i => (int)train.Labels[i]).ToArray(), FashionMnist.ClassNames.ToArray(), 28, 28);
+        await fixture.Models.SaveAsync(manual.Onnx, manual.Manifest);
+        using var promoted = await client.PostAsJsonAsync("/api/models/manual-b/promote", new { reason = "a better model A" });
+        Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);
+
+        using var started = await client.PostAsJsonAsync("/api/rounds", new { recipe = "naive", trainingTimeout = "00:05:00" });
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.Equal("train", await WaitForPhaseAsync(fixture, id, "train"));
+
+        var rows = await fixture.Labels.ReadAllAsync().ToListAsync();
+        Assert.Equal(Pool, rows.Count);
+        Assert.All(rows, row => Assert.Equal("manual-b", row.ModelVersion));
+        Assert.Equal(Pool, (await PoolShardSamplesAsync(fixture)).Count); // naive: no thresholds, every pool image in a shard
+        using var stop = await client.PostAsync($"/api/rounds/{id}/terminate?reason=test%20done", null);
+        Assert.Equal(HttpStatusCode.Accepted, stop.StatusCode);
+    }
+
+    [Fact]
     public async Task A_round_survives_restarts_during_the_fan_out_and_while_waiting_for_training()
     {
         await using var fixture = await HostFixture.CreateAsync();

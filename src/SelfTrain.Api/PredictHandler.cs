@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 using SelfTrain.Core;
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Inference;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
@@ -49,7 +51,14 @@ public sealed class PredictHandler(ServedModel champion, StorageAccount storage,
             return Problem(StatusCodes.Status503ServiceUnavailable, "No model is served yet", "No champion model has been registered.");
 
         var model = lease.Classifier;
+        using var span = SelfTrainTelemetry.Source.StartActivity("selftrain.predict");
+        span?.SetTag("selftrain.model", model.Manifest.Version);
+        var started = Stopwatch.GetTimestamp();
         var outcome = ImageClassifier.Classify(model, [bytes], options.Limits)[0];
+        SelfTrainTelemetry.PredictDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            new KeyValuePair<string, object?>("selftrain.model", model.Manifest.Version),
+            new KeyValuePair<string, object?>("selftrain.outcome", outcome.Rejection is null ? "predicted" : outcome.Rejection.Reason.ToString()));
+        span?.SetTag("selftrain.outcome", outcome.Rejection is null ? "predicted" : outcome.Rejection.Reason.ToString());
         if (outcome.Rejection is not null) return Rejected(outcome.Rejection);
 
         if (capture) await CaptureAsync(bytes, cancellationToken);

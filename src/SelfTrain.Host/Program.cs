@@ -14,6 +14,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
 var storage = builder.Configuration[StorageAccount.SettingName] ?? StorageAccount.DevelopmentConnectionString;
 builder.Services.AddSelfTrain(builder.Configuration, fallbackStorage: storage);
+builder.Services.AddSelfTrainTelemetry(builder.Configuration);
 
 // Operators and clients are kept apart: the operator routes take the operator key (or loopback alone), as
 // admin-level functions do in Azure.

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using SelfTrain.Core.Labels;
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Inference;
 using SelfTrain.Storage;
 
@@ -45,6 +46,9 @@ public sealed partial class ImageLabeler(StorageAccount storage, StorageLayout l
     {
         using var lease = champion.TryAcquire() ?? throw new NoChampionException();
         var model = lease.Classifier;
+        using var span = SelfTrainTelemetry.Source.StartActivity("selftrain.label_batch");
+        span?.SetTag("selftrain.model", model.Manifest.Version);
+        span?.SetTag("selftrain.images", images.Count);
         var readable = images.Where(i => i.Bytes is not null).ToArray();
         var outcomes = ImageClassifier.Classify(model, readable.Select(i => i.Bytes!).ToArray(), options.Limits);
         var outcomeOf = readable.Select((image, i) => (image, outcome: outcomes[i])).ToDictionary(x => x.image, x => x.outcome);
@@ -72,6 +76,9 @@ public sealed partial class ImageLabeler(StorageAccount storage, StorageLayout l
         var rejected = images.Zip(records).Where(x => x.Second.Status == LabelStatus.Rejected).ToArray();
         await Parallel.ForEachAsync(rejected, cancellationToken, async (x, ct) => await CopyToQuarantineAsync(x.First, x.Second, ct));
         await labels.RecordAsync(records, cancellationToken);
+        SelfTrainTelemetry.ImagesLabelled.Add(records.Length - rejected.Length, new KeyValuePair<string, object?>("selftrain.model", model.Manifest.Version));
+        foreach (var reason in rejected.GroupBy(x => x.Second.RejectionReason))
+            SelfTrainTelemetry.ImagesRejected.Add(reason.Count(), new KeyValuePair<string, object?>("selftrain.reason", reason.Key));
         // One small request per blob, as many in flight as downloads, or they would pace the labelling.
         await Parallel.ForEachAsync(images.Zip(records), new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = cancellationToken },
             async (x, ct) =>

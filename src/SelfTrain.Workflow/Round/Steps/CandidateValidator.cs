@@ -1,4 +1,5 @@
 using SelfTrain.Core.Evaluation;
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Inference;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
@@ -15,6 +16,7 @@ public sealed class CandidateValidator(ModelLoader loader, GoldEvaluator gold, G
 {
     public async Task<ValidationResult> ValidateAsync(ValidationRequest request, CancellationToken cancellationToken = default)
     {
+        using var span = SelfTrainTelemetry.StartRoundStep("validate", model: request.Candidate);
         var gate = request.Gate.AtLeast(floor);
         using var champion = await loader.LoadAsync(request.Champion, cancellationToken);
         var classes = champion.Manifest.Classes.Count;

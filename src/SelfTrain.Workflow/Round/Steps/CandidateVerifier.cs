@@ -1,3 +1,4 @@
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Storage;
 
 namespace SelfTrain.Workflow.Round.Steps;
@@ -10,6 +11,7 @@ public sealed class CandidateVerifier(ModelStore models)
 {
     public async Task<CandidateCheckResult> VerifyAsync(CandidateCheck request, CancellationToken cancellationToken = default)
     {
+        using var span = SelfTrainTelemetry.StartRoundStep("verify", model: request.Version);
         try
         {
             var (_, manifest) = await models.LoadCandidateAsync(request.Version, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SelfTrain.Core;
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Storage;
 
 namespace SelfTrain.Workflow.Round.Steps;
@@ -26,6 +27,7 @@ public sealed class ChampionPromoter(StorageAccount storage, StorageLayout layou
 
     public async Task<PromotionResult> PromoteAsync(PromotionRequest request, CancellationToken cancellationToken = default)
     {
+        using var span = SelfTrainTelemetry.StartRoundStep("promote", model: request.Candidate);
         var current = await models.GetChampionAsync(cancellationToken);
         if (current is null || current.Pointer.Version != request.ExpectedChampion)
             return new PromotionResult(false, current?.Pointer.Version ?? "", $"the champion changed to {current?.Pointer.Version} during the round");
@@ -47,6 +49,13 @@ public sealed class ChampionPromoter(StorageAccount storage, StorageLayout layou
     /// <summary>Writes the report to <c>runs/{round}/</c>; a candidate that was kept out is recorded in the registry's history.</summary>
     public async Task WriteReportAsync(RoundReportRequest request, CancellationToken cancellationToken = default)
     {
+        using var span = SelfTrainTelemetry.StartRoundStep("report", request.RoundId, request.Candidate);
+        // The round's figures, once per finished round (this step), for dashboards: phase times and pseudo-labels per class.
+        foreach (var (phase, seconds) in request.Result.PhaseSeconds)
+            SelfTrainTelemetry.RoundPhaseDuration.Record(seconds, new KeyValuePair<string, object?>("selftrain.phase", phase));
+        if (request.Result.Pool is { } pool)
+            for (var c = 0; c < pool.PerClass.Count; c++)
+                SelfTrainTelemetry.PseudoLabelsAccepted.Add(pool.PerClass[c], new KeyValuePair<string, object?>("selftrain.class", c));
         if (!request.Result.Promoted)
             await registry.RecordRejectionAsync(request.Candidate, request.Result.Reasons, Metrics(request.Result.Validation), cancellationToken);
         var container = storage.Blobs.GetBlobContainerClient(layout.Runs);

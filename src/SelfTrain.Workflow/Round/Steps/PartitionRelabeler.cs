@@ -1,4 +1,5 @@
 using SelfTrain.Core.Labels;
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Inference;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
@@ -10,6 +11,7 @@ public sealed class PartitionRelabeler(StorageAccount storage, StorageLayout lay
 {
     public async Task<int> RelabelAsync(RelabelRequest request, CancellationToken cancellationToken = default)
     {
+        using var span = SelfTrainTelemetry.StartRoundStep("relabel", model: request.Champion);
         using var champion = await loader.LoadAsync(request.Champion, cancellationToken);
         var incoming = storage.Blobs.GetBlobContainerClient(layout.Incoming);
         var rows = new List<LabelRecord>();

@@ -1,3 +1,4 @@
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Storage;
 
 namespace SelfTrain.Workflow.Round.Steps;
@@ -10,6 +11,7 @@ public sealed class RoundPlanner(ModelStore models, LabelStore labels, GoldStore
 {
     public async Task<RoundPlan> PlanAsync(CancellationToken cancellationToken = default)
     {
+        using var span = SelfTrainTelemetry.StartRoundStep("plan");
         var champion = await models.GetChampionAsync(cancellationToken)
             ?? throw new InvalidOperationException("There is no champion to teach: register a first model before running a round.");
         foreach (var split in new[] { GoldSplit.Train, GoldSplit.Validation })

@@ -1,6 +1,7 @@
 using SelfTrain.Core.Labels;
 using SelfTrain.Core.Models;
 using SelfTrain.Core.Shards;
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Inference;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
@@ -28,6 +29,7 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
 
     public async Task<ShardCounts> BuildPoolShardAsync(ShardRequest request, CancellationToken cancellationToken = default)
     {
+        using var span = SelfTrainTelemetry.StartRoundStep("shard", request.RoundId, request.Teacher);
         int belowThreshold = 0, unusable = 0, relabelled = 0;
         bool Passes(Prediction p) => request.Thresholds is not { } t || p.Confidence >= t[p.ClassIndex];
 
@@ -78,6 +80,8 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
             var blob = PoolShard(request.RoundId, request.Partition);
             var shape = new ShardHeader(0, request.Channels, request.InputSize, request.InputSize, request.Classes, ShardLabelKind.Soft);
             var (kept, perClass) = await SpoolAsync(blob, shape, Candidates(), request.Classes, SamplesAsync, cancellationToken);
+            span?.SetTag("selftrain.accepted", kept);
+            span?.SetTag("selftrain.relabelled", relabelled);
             return new ShardCounts(kept > 0 ? blob : null, kept, belowThreshold, unusable, perClass, relabelled);
         }
         finally
@@ -88,6 +92,7 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
 
     public async Task<ShardCounts> BuildGoldShardAsync(GoldShardRequest request, CancellationToken cancellationToken = default)
     {
+        using var span = SelfTrainTelemetry.StartRoundStep("gold_shard", request.RoundId);
         var images = await gold.ListAsync(GoldSplit.Train, cancellationToken);
         var blob = GoldShard(request.RoundId);
         var shape = new ShardHeader(0, request.Channels, request.InputSize, request.InputSize, request.Classes, ShardLabelKind.Hard);

@@ -1,4 +1,5 @@
 using SelfTrain.Core.Evaluation;
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
 
@@ -9,6 +10,7 @@ public sealed class ThresholdCalibrator(ModelLoader loader, GoldEvaluator gold)
 {
     public async Task<IReadOnlyList<ClassThreshold>> CalibrateAsync(CalibrationRequest request, CancellationToken cancellationToken = default)
     {
+        using var span = SelfTrainTelemetry.StartRoundStep("calibrate", model: request.Teacher);
         using var teacher = await loader.LoadAsync(request.Teacher, cancellationToken);
         var predictions = (await gold.PredictAsync(GoldSplit.Validation, [teacher], cancellationToken))[0];
         return ConfidenceThresholds.Calibrate(predictions.Truth, predictions.Predicted, predictions.Confidence,

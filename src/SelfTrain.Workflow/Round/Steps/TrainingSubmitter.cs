@@ -1,3 +1,4 @@
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Core.Training;
 using SelfTrain.Storage;
 
@@ -10,6 +11,7 @@ public sealed class TrainingSubmitter(StorageAccount storage, StorageLayout layo
 
     public async Task SubmitAsync(TrainingSubmission submission, CancellationToken cancellationToken = default)
     {
+        using var span = SelfTrainTelemetry.StartRoundStep("submit", submission.RoundId, submission.Job.Teacher?.Version);
         var job = submission.Job.EnsureValid();
         var runs = storage.Blobs.GetBlobContainerClient(layout.Runs);
         await runs.CreateIfNotExistsAsync(cancellationToken: cancellationToken);

@@ -1,10 +1,17 @@
 using Azure.Core.Serialization;
+using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using SelfTrain.Api;
 using SelfTrain.Core;
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Functions;
 
 var builder = FunctionsApplication.CreateBuilder(args);
@@ -14,4 +21,13 @@ builder.UseMiddleware<ProblemDetailsMiddleware>();
 // output take the same camelCase shape as in the local host.
 builder.Services.Configure<WorkerOptions>(options => options.Serializer = new JsonObjectSerializer(SelfTrainJson.Options));
 builder.Services.AddSelfTrain(builder.Configuration);
+
+// Traces, metrics and logs go to Application Insights through OpenTelemetry (host.json's telemetryMode), as the
+// pipeline's own source and meter; the ingestion accepts only the app's identity (local auth is off).
+var telemetry = builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults()
+    .WithTracing(tracing => tracing.AddSource(SelfTrainTelemetry.Name))
+    .WithMetrics(metrics => metrics.AddMeter(SelfTrainTelemetry.Name));
+if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+    telemetry.UseAzureMonitorExporter(options =>
+        options.Credential = new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(builder.Configuration["AzureWebJobsStorage:clientId"])));
 builder.Build().Run();

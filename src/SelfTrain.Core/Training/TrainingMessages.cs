@@ -4,9 +4,10 @@ namespace SelfTrain.Core.Training;
 
 /// <summary>
 /// On <c>training-jobs</c>: a job to run, by reference to its JSON in the <c>runs</c> container.
-/// <paramref name="CorrelationId"/> (the waiting orchestration) is copied onto the result, so it reaches its waiter.
+/// <paramref name="CorrelationId"/> (the waiting orchestration) is copied onto the result, so it reaches its waiter;
+/// <paramref name="TraceParent"/> (W3C <c>traceparent</c> of the submitting step) puts the training job in the round's trace.
 /// </summary>
-public sealed record TrainingJobMessage(string JobId, string JobBlob, string? CorrelationId = null);
+public sealed record TrainingJobMessage(string JobId, string JobBlob, string? CorrelationId = null, string? TraceParent = null);
 
 public enum TrainingOutcome { Succeeded, Failed }
 

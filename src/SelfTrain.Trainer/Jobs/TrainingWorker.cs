@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Logging;
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Core.Training;
 using SelfTrain.Storage;
 using SelfTrain.Trainer.Training;
@@ -108,7 +110,12 @@ public sealed partial class TrainingWorker(StorageAccount storage, StorageLayout
             return Failed(request.JobId, message, $"job manifest {layout.Runs}/{request.JobBlob} does not exist");
         }
         var job = TrainingJobJson.Deserialize(json, $"{layout.Runs}/{request.JobBlob}");
-        LogStarted(job.JobId, job.Recipe, job.Shards.Count, (int)message.DequeueCount);
+        // The job continues the round's trace when the message carries one.
+        using var span = SelfTrainTelemetry.Source.StartActivity("selftrain.training_job", ActivityKind.Consumer,
+            ActivityContext.TryParse(request.TraceParent, null, out var parent) ? parent : default);
+        span?.SetTag("selftrain.job", job.JobId);
+        span?.SetTag("selftrain.model", job.Teacher?.Version);
+        LogStarted(job.JobId, job.Recipe, job.Shards.Count, (int)message.DequeueCount, parent == default ? "none" : parent.TraceId.ToString());
 
         var shards = storage.Blobs.GetBlobContainerClient(layout.Shards);
         var trained = await trainer.TrainAsync(job, async (name, ct) =>
@@ -171,8 +178,8 @@ public sealed partial class TrainingWorker(StorageAccount storage, StorageLayout
         public string PopReceipt { get; set; } = popReceipt;
     }
 
-    [LoggerMessage(LogLevel.Information, "Job {JobId}: started ({Recipe}, {Shards} shards, attempt {Attempt})")]
-    private partial void LogStarted(string jobId, string recipe, int shards, int attempt);
+    [LoggerMessage(LogLevel.Information, "Job {JobId}: started ({Recipe}, {Shards} shards, attempt {Attempt}, trace {TraceId})")]
+    private partial void LogStarted(string jobId, string recipe, int shards, int attempt, string traceId);
 
     [LoggerMessage(LogLevel.Information, "Job {JobId}: candidate {Version} written")]
     private partial void LogSucceeded(string jobId, string version);

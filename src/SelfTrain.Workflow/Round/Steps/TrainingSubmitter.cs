@@ -20,6 +20,6 @@ public sealed class TrainingSubmitter(StorageAccount storage, StorageLayout layo
 
         var queue = storage.Queues.GetQueueClient(layout.TrainingJobs);
         await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        await queue.SendMessageAsync(TrainingMessageJson.Serialize(new TrainingJobMessage(job.JobId, blob, submission.InstanceId)), cancellationToken);
+        await queue.SendMessageAsync(TrainingMessageJson.Serialize(new TrainingJobMessage(job.JobId, blob, submission.InstanceId, span?.Id)), cancellationToken);
     }
 }

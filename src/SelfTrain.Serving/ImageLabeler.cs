@@ -78,7 +78,8 @@ public sealed partial class ImageLabeler(StorageAccount storage, StorageLayout l
         await labels.RecordAsync(records, cancellationToken);
         SelfTrainTelemetry.ImagesLabelled.Add(records.Length - rejected.Length, new KeyValuePair<string, object?>("selftrain.model", model.Manifest.Version));
         foreach (var reason in rejected.GroupBy(x => x.Second.RejectionReason))
-            SelfTrainTelemetry.ImagesRejected.Add(reason.Count(), new KeyValuePair<string, object?>("selftrain.reason", reason.Key));
+            SelfTrainTelemetry.ImagesRejected.Add(reason.Count(), new KeyValuePair<string, object?>("selftrain.reason", reason.Key),
+                new KeyValuePair<string, object?>("selftrain.model", model.Manifest.Version));
         // One small request per blob, as many in flight as downloads, or they would pace the labelling.
         await Parallel.ForEachAsync(images.Zip(records), new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = cancellationToken },
             async (x, ct) =>

@@ -7,9 +7,15 @@ using SelfTrain.Testing;
 
 namespace SelfTrain.Host.Tests;
 
-/// <summary>The host's OpenTelemetry, collected in process: the pipeline's spans and metrics with their names and attributes.</summary>
+/// <summary>
+/// The host's OpenTelemetry, collected in process: the pipeline's spans and metrics with their names and attributes.
+/// The source and meter are process-wide, so other tests' hosts record into them too: this one's champion has a
+/// version of its own, and every assertion is about it.
+/// </summary>
 public sealed class TelemetryTests
 {
+    private const string Champion = "telemetry-champion";
+
     [Fact]
     public async Task Predictions_and_labelling_are_traced_and_measured()
     {
@@ -20,9 +26,9 @@ public sealed class TelemetryTests
             services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
             services.ConfigureOpenTelemetryMeterProvider(meters => meters.AddInMemoryExporter(metrics));
         });
-        await fixture.Models.RegisterChampionAsync(new LinearTestModel("champion-a"));
+        await fixture.Models.RegisterChampionAsync(new LinearTestModel(Champion));
         var client = fixture.Factory.CreateClient();
-        await fixture.WaitForChampionAsync(client, "champion-a");
+        await fixture.WaitForChampionAsync(client, Champion);
 
         using var predicted = await client.PostAsync("/api/predict", new ByteArrayContent(TestImages.Png(8, 8, seed: 1)));
         Assert.True(predicted.IsSuccessStatusCode, await predicted.Content.ReadAsStringAsync());
@@ -30,24 +36,27 @@ public sealed class TelemetryTests
         await incoming.CreateIfNotExistsAsync();
         await incoming.GetBlobClient("good.png").UploadAsync(BinaryData.FromBytes(TestImages.Png(8, 8, seed: 2)));
         await incoming.GetBlobClient("notes.png").UploadAsync(BinaryData.FromBytes(TestImages.NotAnImage()));
-        await Eventually.HoldsAsync(async () => await fixture.Labels.ReadAllAsync().CountAsync() == 2, TimeSpan.FromSeconds(30), "both uploads have rows");
-        fixture.Factory.Services.GetRequiredService<TracerProvider>().ForceFlush();
+        Activity[] Spans(string name)
+        {
+            lock (spans) return spans.Where(s => s.DisplayName == name && (string?)s.GetTagItem("selftrain.model") == Champion).ToArray();
+        }
+        // A batch's span ends after its rows, counters and marks are written: once it is exported, all of them were recorded.
+        await Eventually.HoldsAsync(() => Spans("selftrain.label_batch").Sum(s => (int)s.GetTagItem("selftrain.images")!) == 2, TimeSpan.FromSeconds(30),
+            "both uploads labelled");
         fixture.Factory.Services.GetRequiredService<MeterProvider>().ForceFlush();
 
-        Activity[] Spans(string name) { lock (spans) return spans.Where(s => s.DisplayName == name).ToArray(); }
         var predict = Assert.Single(Spans("selftrain.predict"));
-        Assert.Equal(("champion-a", "predicted"), (predict.GetTagItem("selftrain.model"), predict.GetTagItem("selftrain.outcome")));
-        Assert.Contains(Spans("selftrain.label_batch"), s => (string?)s.GetTagItem("selftrain.model") == "champion-a");
+        Assert.Equal((Champion, "predicted"), (predict.GetTagItem("selftrain.model"), predict.GetTagItem("selftrain.outcome")));
         // The request's own span (ASP.NET Core's) is the predict span's parent: one trace per request.
-        Assert.Contains(spans, s => s.SpanId == predict.ParentSpanId && s.Kind == ActivityKind.Server);
+        lock (spans) Assert.Contains(spans, s => s.SpanId == predict.ParentSpanId && s.Kind == ActivityKind.Server);
 
-        Assert.Equal(1, Sum(metrics, "selftrain.predict.duration", "selftrain.model", "champion-a", histogramCount: true));
-        Assert.Equal(1, Sum(metrics, "selftrain.images.labelled", "selftrain.model", "champion-a"));
-        Assert.Equal(1, Sum(metrics, "selftrain.images.rejected", "selftrain.reason", "NotAnImage"));
+        Assert.Equal(1, Total(metrics, "selftrain.predict.duration", histogram: true, ("selftrain.model", Champion)));
+        Assert.Equal(1, Total(metrics, "selftrain.images.labelled", histogram: false, ("selftrain.model", Champion)));
+        Assert.Equal(1, Total(metrics, "selftrain.images.rejected", histogram: false, ("selftrain.model", Champion), ("selftrain.reason", "NotAnImage")));
     }
 
-    /// <summary>The last exported value of a counter (or a histogram's count) over the points tagged <paramref name="key"/> = <paramref name="value"/>.</summary>
-    private static long Sum(List<Metric> metrics, string name, string key, string value, bool histogramCount = false)
+    /// <summary>The last exported total of a counter (or a histogram's count) over the points carrying every one of <paramref name="tags"/>.</summary>
+    private static long Total(List<Metric> metrics, string name, bool histogram, params (string Key, string Value)[] tags)
     {
         Metric[] exported;
         lock (metrics) exported = metrics.Where(m => m.Name == name).ToArray();
@@ -55,9 +64,9 @@ public sealed class TelemetryTests
         long total = 0;
         foreach (ref readonly var point in exported[^1].GetMetricPoints())
         {
-            var tagged = false;
-            foreach (var tag in point.Tags) tagged |= tag.Key == key && Equals(tag.Value, value);
-            if (tagged) total += histogramCount ? point.GetHistogramCount() : point.GetSumLong();
+            var matched = 0;
+            foreach (var tag in point.Tags) matched += tags.Count(t => t.Key == tag.Key && Equals(t.Value, tag.Value));
+            if (matched == tags.Length) total += histogram ? point.GetHistogramCount() : point.GetSumLong();
         }
         return total;
     }

@@ -18,7 +18,7 @@ public static class SelfTrainTelemetry
     /// <summary>Images the champion labelled (attribute <c>selftrain.model</c>).</summary>
     public static readonly Counter<long> ImagesLabelled = Meter.CreateCounter<long>("selftrain.images.labelled", "{image}", "Images labelled by the champion");
 
-    /// <summary>Images quarantined (attribute <c>selftrain.reason</c>: Empty, TooManyBytes, NotAnImage, ...).</summary>
+    /// <summary>Images quarantined (attributes <c>selftrain.reason</c>: Empty, TooManyBytes, NotAnImage, ...; <c>selftrain.model</c>, the champion then).</summary>
     public static readonly Counter<long> ImagesRejected = Meter.CreateCounter<long>("selftrain.images.rejected", "{image}", "Images quarantined, by reason");
 
     /// <summary><c>POST /api/predict</c> from the body read to the answer (attributes <c>selftrain.model</c>, <c>selftrain.outcome</c>).</summary>

@@ -28,6 +28,8 @@ var telemetry = builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults()
     .WithTracing(tracing => tracing.AddSource(SelfTrainTelemetry.Name))
     .WithMetrics(metrics => metrics.AddMeter(SelfTrainTelemetry.Name));
 if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
-    telemetry.UseAzureMonitorExporter(options =>
-        options.Credential = new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(builder.Configuration["AzureWebJobsStorage:clientId"])));
+    telemetry.UseAzureMonitorExporter(options => options.Credential = new ManagedIdentityCredential(
+        builder.Configuration["AzureWebJobsStorage:clientId"] is { Length: > 0 } clientId
+            ? ManagedIdentityId.FromUserAssignedClientId(clientId)
+            : ManagedIdentityId.SystemAssigned));
 builder.Build().Run();

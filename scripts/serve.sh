@@ -35,30 +35,22 @@ require_commands dotnet
 ensure_azurite
 configuration=${CONFIGURATION:-Release}
 if [ "$build" = 1 ]; then
-  log "building ($configuration; log: $data/logs/build.log)"
-  for project in src/SelfTrain.Host src/SelfTrain.Trainer src/SelfTrain.Cli; do
-    dotnet build "$project" -c "$configuration" -m:1 -nologo >>"$data/logs/build.log" 2>&1 ||
-      { tail -30 "$data/logs/build.log" >&2; die "building $project failed"; }
-  done
+  build_projects "$configuration" "$data/logs/build.log" src/SelfTrain.Host src/SelfTrain.Trainer src/SelfTrain.Cli
+else
+  build_outputs "$configuration"
 fi
-host_dll=src/SelfTrain.Host/bin/$configuration/net10.0/SelfTrain.Host.dll
-trainer=src/SelfTrain.Trainer/bin/$configuration/net10.0/linux-x64/SelfTrain.Trainer
-[ -f "$host_dll" ] && [ -x "$trainer" ] || die "nothing is built yet: run without --no-build"
+[ -f "$HOST_DLL" ] && [ -x "$TRAINER" ] || die "nothing is built yet: run without --no-build"
 
-host_pid= WORKER_PID=
-cleanup() { stop_trainer_worker; stop_process "$host_pid"; stop_azurite; log "stopped; the data stays in $data/azurite"; }
+HOST_PID= WORKER_PID=
+cleanup() { stop_trainer_worker; stop_process "$HOST_PID"; stop_azurite; log "stopped; the data stays in $data/azurite"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 AZURITE_LOCATION="$data/azurite" AZURITE_BLOB_PORT=$storage_port start_azurite
 export AzureWebJobsStorage="$AZURITE_CONNECTION_STRING"
 
-log "starting the local host on http://127.0.0.1:$port (log: $data/logs/host.log)"
-dotnet "$host_dll" --urls "http://127.0.0.1:$port" >>"$data/logs/host.log" 2>&1 &
-host_pid=$!
-wait_for_port "$port" 120 || { tail -20 "$data/logs/host.log" >&2; die "the host did not start"; }
-log "starting a trainer worker (log: $data/logs/trainer.log)"
-start_trainer_worker "$trainer" "$data/logs/trainer.log"
+start_local_host "$port" "$data/logs/host.log"
+start_trainer_worker "$TRAINER" "$data/logs/trainer.log"
 
 client="./scripts/selftrain.sh"
 [ "$port" = 7071 ] || client="SELFTRAIN_HOST=http://127.0.0.1:$port $client"
@@ -74,7 +66,7 @@ SelfTrain is running.
 INFO
 
 # Serve until Ctrl-C; if the host dies, say so and stop the rest.
-wait "$host_pid" || true
-host_pid=
+wait "$HOST_PID" || true
+HOST_PID=
 tail -20 "$data/logs/host.log" >&2
 die "the host stopped"

@@ -94,6 +94,33 @@ stop_azurite() {
   AZURITE_PID=
 }
 
+# Builds the given projects one after the other (2 cores), appending to the log; on failure shows its end and stops.
+# Sets HOST_DLL and TRAINER to the local host's and the trainer's build outputs.
+build_projects() { # configuration log-file project...
+  local configuration=$1 build_log=$2
+  shift 2
+  log "building ($configuration; log: $build_log)"
+  for project in "$@"; do
+    dotnet build "$project" -c "$configuration" -m:1 -nologo >>"$build_log" 2>&1 ||
+      { tail -30 "$build_log" >&2; die "building $project failed"; }
+  done
+  build_outputs "$configuration"
+}
+
+build_outputs() { # configuration
+  HOST_DLL=src/SelfTrain.Host/bin/$1/net10.0/SelfTrain.Host.dll
+  TRAINER=src/SelfTrain.Trainer/bin/$1/net10.0/linux-x64/SelfTrain.Trainer
+}
+
+# Starts the local host on 127.0.0.1:port in the background, appending to the log, and waits until it listens; sets
+# HOST_PID. Settings for it go in the environment (a prefix on the call).
+start_local_host() { # port log-file
+  log "starting the local host on http://127.0.0.1:$1 (log: $2)"
+  dotnet "$HOST_DLL" --urls "http://127.0.0.1:$1" >>"$2" 2>&1 &
+  HOST_PID=$!
+  wait_for_port "$1" 120 || { tail -20 "$2" >&2; die "the host did not start"; }
+}
+
 # Stops a process: TERM, then KILL after a grace period (5 s unless given).
 stop_process() { # pid [seconds]
   [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0
@@ -105,6 +132,7 @@ stop_process() { # pid [seconds]
 # Runs a trainer worker in the background, restarted if it dies as the Container Apps job is (a job it held is
 # delivered again); sets WORKER_PID. Storage comes from AzureWebJobsStorage in the environment.
 start_trainer_worker() { # trainer-executable log-file
+  log "starting a trainer worker (log: $2)"
   (
     child=
     # On TERM the trainer gets 5 s to stop, then is killed: a job it held is delivered again to the next worker.

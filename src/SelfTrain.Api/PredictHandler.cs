@@ -55,10 +55,10 @@ public sealed class PredictHandler(ServedModel champion, StorageAccount storage,
         span?.SetTag("selftrain.model", model.Manifest.Version);
         var started = Stopwatch.GetTimestamp();
         var outcome = ImageClassifier.Classify(model, [bytes], options.Limits)[0];
+        var result = outcome.Rejection is null ? "predicted" : outcome.Rejection.Reason.ToString();
         SelfTrainTelemetry.PredictDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-            new KeyValuePair<string, object?>("selftrain.model", model.Manifest.Version),
-            new KeyValuePair<string, object?>("selftrain.outcome", outcome.Rejection is null ? "predicted" : outcome.Rejection.Reason.ToString()));
-        span?.SetTag("selftrain.outcome", outcome.Rejection is null ? "predicted" : outcome.Rejection.Reason.ToString());
+            new KeyValuePair<string, object?>("selftrain.model", model.Manifest.Version), new KeyValuePair<string, object?>("selftrain.outcome", result));
+        span?.SetTag("selftrain.outcome", result);
         if (outcome.Rejection is not null) return Rejected(outcome.Rejection);
 
         if (capture) await CaptureAsync(bytes, cancellationToken);

@@ -39,8 +39,7 @@ public sealed class SelfTrainClient(HttpClient http)
     public async Task<JsonElement> HealthAsync(CancellationToken cancellationToken) =>
         await ReadAsync(await http.GetAsync("api/health", cancellationToken), cancellationToken, acceptUnavailable: true);
 
-    public async Task<string?> ChampionAsync(CancellationToken cancellationToken) =>
-        (await HealthAsync(cancellationToken)).TryGetProperty("champion", out var champion) ? champion.GetString() : null;
+    public async Task<string?> ChampionAsync(CancellationToken cancellationToken) => (await HealthAsync(cancellationToken)).StringOf("champion");
 
     /// <summary>Waits until the host serves <paramref name="version"/> (it follows the champion pointer by polling).</summary>
     public async Task WaitForChampionAsync(string version, TimeSpan timeout, CancellationToken cancellationToken)
@@ -120,10 +119,9 @@ public sealed class SelfTrainClient(HttpClient http)
         {
             using var problem = JsonDocument.Parse(text);
             var root = problem.RootElement;
-            string? Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
             var problems = root.TryGetProperty("problems", out var list) && list.ValueKind == JsonValueKind.Array
                 ? list.EnumerateArray().Select(p => p.ToString()).ToArray() : [];
-            return new SelfTrainApiException(request, response.StatusCode, Text("title"), Text("detail") ?? Text("reason"), problems);
+            return new SelfTrainApiException(request, response.StatusCode, root.StringOf("title"), root.StringOf("detail") ?? root.StringOf("reason"), problems);
         }
         catch (JsonException)
         {

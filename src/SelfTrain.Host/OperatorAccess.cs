@@ -48,9 +48,10 @@ public sealed class OperatorAccess(OperatorAccessOptions options, IServer server
     /// <summary>A browser's request for another site's page (its Origin is not this host), or one addressed to a non-loopback name.</summary>
     private static bool FromAnotherSite(HttpRequest request)
     {
-        if (!IsLoopback($"{request.Scheme}://{request.Host}")) return true;
+        var self = $"{request.Scheme}://{request.Host}";
+        if (!IsLoopback(self)) return true;
         var origin = request.Headers.Origin.FirstOrDefault();
-        return origin is not null && !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+        return origin is not null && !string.Equals(origin, self, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Whether every address the server listens on is a loopback one (an in-process test server has none).</summary>

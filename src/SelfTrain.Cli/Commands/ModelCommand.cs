@@ -83,9 +83,9 @@ public static class ModelCommand
         {
             var api = connection.Api(parse);
             var pointer = await api.RollbackAsync(parse.GetValue(reason), cancellationToken);
-            var version = StatusCommand.Text(pointer, "version")!;
+            var version = pointer.StringOf("version")!;
             await api.WaitForChampionAsync(version, TimeSpan.FromSeconds(60), cancellationToken);
-            console.MarkupLineInterpolated($"rolled back: [bold green]{version}[/] serves (instead of {StatusCommand.Text(pointer, "previous")})");
+            console.MarkupLineInterpolated($"rolled back: [bold green]{version}[/] serves (instead of {pointer.StringOf("previous")})");
             return 0;
         });
         return command;

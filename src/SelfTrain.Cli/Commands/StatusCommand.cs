@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using SelfTrain.Client;
 using Spectre.Console;
 
 namespace SelfTrain.Cli.Commands;
@@ -15,24 +16,24 @@ public static class StatusCommand
         {
             var api = connection.Api(parse);
             var health = await api.HealthAsync(cancellationToken);
-            console.MarkupLineInterpolated($"host [bold]{api.BaseAddress}[/]: {Text(health, "status")}, champion [bold green]{Text(health, "champion") ?? "none yet"}[/]");
-            if (Text(health, "refusedChampion") is { } refused)
+            console.MarkupLineInterpolated($"host [bold]{api.BaseAddress}[/]: {health.StringOf("status")}, champion [bold green]{health.StringOf("champion") ?? "none yet"}[/]");
+            if (health.StringOf("refusedChampion") is { } refused)
                 console.MarkupLineInterpolated($"[red]refused champion[/] {refused}: its bytes do not match its manifest");
 
             var registry = await api.ModelsAsync(parse.GetValue(history), cancellationToken);
             var versions = new Table().AddColumns("version", "created", "teacher", "recipe", "champion");
             foreach (var version in registry.GetProperty("versions").EnumerateArray())
             {
-                var lineage = version.TryGetProperty("lineage", out var l) && l.ValueKind == JsonValueKind.Object ? l : default;
-                versions.AddRow(Markup.Escape(Text(version, "version") ?? ""), Markup.Escape(Text(version, "createdAt") ?? ""),
-                    Markup.Escape(lineage.ValueKind == JsonValueKind.Object ? Text(lineage, "teacher") ?? "" : ""),
-                    Markup.Escape(lineage.ValueKind == JsonValueKind.Object ? Text(lineage, "recipe") ?? "" : ""),
+                var lineage = version.TryGetProperty("lineage", out var l) ? l : default;
+                versions.AddRow(Markup.Escape(version.StringOf("version") ?? ""), Markup.Escape(version.StringOf("createdAt") ?? ""),
+                    Markup.Escape(lineage.StringOf("teacher") ?? ""),
+                    Markup.Escape(lineage.StringOf("recipe") ?? ""),
                     version.GetProperty("isChampion").GetBoolean() ? "[green]serving[/]" : "");
             }
             console.Write(versions);
             foreach (var entry in registry.GetProperty("history").EnumerateArray())
             {
-                console.MarkupLineInterpolated($"{Text(entry, "at")}  {Text(entry, "kind")} [bold]{Text(entry, "version")}[/] (before: {Text(entry, "previous") ?? "none"})");
+                console.MarkupLineInterpolated($"{entry.StringOf("at")}  {entry.StringOf("kind")} [bold]{entry.StringOf("version")}[/] (before: {entry.StringOf("previous") ?? "none"})");
                 if (entry.TryGetProperty("reasons", out var reasons))
                     foreach (var reason in reasons.EnumerateArray()) console.MarkupLineInterpolated($"    {reason.GetString()}");
             }
@@ -40,7 +41,4 @@ public static class StatusCommand
         });
         return command;
     }
-
-    internal static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.String ? value.GetString() : null;
 }

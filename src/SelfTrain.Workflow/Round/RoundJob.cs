@@ -47,10 +47,13 @@ public static class RoundJob
     /// </summary>
     public static RoundRequest ResolveStudent(RoundRequest request, ModelInput teacher)
     {
-        var channels = request.Channels ?? teacher.Channels;
-        var size = request.InputSize ?? Math.Min(StudentDefaults.InputSize(teacher),
-            StudentArchitectures.Find(request.Architecture)?.MaxInputSize ?? StudentDefaults.MaxInputSize);
-        return request with { Channels = channels, InputSize = size, Architecture = request.Architecture ?? StudentDefaults.Architecture(size, channels) };
+        var sized = request with
+        {
+            Channels = request.Channels ?? teacher.Channels,
+            InputSize = request.InputSize ?? Math.Min(StudentDefaults.InputSize(teacher),
+                StudentArchitectures.Find(request.Architecture)?.MaxInputSize ?? StudentDefaults.MaxInputSize),
+        };
+        return sized with { Architecture = StudentShape.Of(sized).Architecture };
     }
 
     /// <summary>

@@ -191,6 +191,7 @@ module monitoring 'modules/monitoring.bicep' = {
     tags: tags
     publisherPrincipalIds: [
       functionIdentity.outputs.principalId
+      trainerIdentity.outputs.principalId
     ]
   }
 }
@@ -247,6 +248,7 @@ module trainer 'modules/trainer-job.bicep' = {
     registryLoginServer: registry.outputs.loginServer
     image: trainerImage
     maxExecutions: trainerMaxExecutions
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
   }
   // The queue scaler and the image pull authenticate with the identity from the first poll.
   dependsOn: [

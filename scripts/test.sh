@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test project against a private Azurite. Installs what the tests need on a fresh machine (Azurite from
-# npm, the Fashion-MNIST Debian package), stops what it started even on failure or Ctrl-C, and ends with the line
+# npm, the Fashion-MNIST, font and Chromium Debian packages), stops what it started even on failure or Ctrl-C, and ends with the line
 # "N passed, N failed[, N skipped]" over all test projects and the demo's smoke run. Extra arguments go to
 # `dotnet test` (e.g. --filter) and skip the demo smoke run.
 set -euo pipefail
@@ -10,6 +10,8 @@ cd "$SELFTRAIN_ROOT"
 require_commands dotnet
 ensure_fashion_mnist
 ensure_azurite
+ensure_fonts
+ensure_chromium
 
 results=$(mktemp -d -t selftrain-tests.XXXXXX)
 cleanup() { stop_azurite; rm -rf "$results"; }

@@ -41,6 +41,9 @@ param storageAccountName string
 @description('Registry login server the image is pulled from with the identity.')
 param registryLoginServer string
 
+@description('Application Insights the trainer sends its spans and metrics to, with its identity (local auth is off).')
+param applicationInsightsConnectionString string
+
 @description('Trainer image; a public placeholder until the first build is pushed.')
 param image string
 
@@ -170,6 +173,11 @@ resource job 'Microsoft.App/jobs@2026-07-01' = {
               // Lets DefaultAzureCredential pick the user-assigned identity too.
               name: 'AZURE_CLIENT_ID'
               value: identityClientId
+            }
+            {
+              // Names the resource, holds no key: ingestion takes only Entra tokens.
+              name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+              value: applicationInsightsConnectionString
             }
           ]
         }

@@ -161,3 +161,11 @@ ensure_fonts() {
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq fonts-dejavu-core >/dev/null
 }
+
+# Headless Chromium for the dashboard's browser test (Debian package chromium), driven by Playwright through its path.
+ensure_chromium() {
+  command -v chromium >/dev/null && return
+  log "installing Chromium for the browser test (Debian package chromium)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+}

@@ -48,6 +48,9 @@ public static class ServiceRegistration
         services.AddSingleton<ModelsHandler>();
         services.AddSingleton<PromoteHandler>();
         services.AddSingleton<RollbackHandler>();
+        // Counts from the moment it is created: each host resolves it at start-up.
+        services.AddSingleton<LabelStream>();
+        services.AddSingleton<DashboardHandler>();
         return services;
     }
 }

@@ -32,4 +32,7 @@ if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_
         builder.Configuration["AzureWebJobsStorage:clientId"] is { Length: > 0 } clientId
             ? ManagedIdentityId.FromUserAssignedClientId(clientId)
             : ManagedIdentityId.SystemAssigned));
-builder.Build().Run();
+var app = builder.Build();
+// The label stream counts from start-up, not from the dashboard's first request.
+app.Services.GetRequiredService<SelfTrain.Serving.LabelStream>();
+app.Run();

@@ -17,7 +17,7 @@ namespace SelfTrain.Functions;
 /// </summary>
 public sealed class RoundFunctions(RoundsHandler rounds, TrainingResultRouter router, RoundPlanner planner, ThresholdCalibrator calibrator,
     ShardBuilder shards, TrainingSubmitter submitter, CandidateVerifier verifier, CandidateValidator validator, ChampionPromoter promoter,
-    PartitionRelabeler relabeler)
+    RoundReportWriter reportWriter, PartitionRelabeler relabeler)
 {
     [Function("StartRound")]
     public Task<IResult> Start([HttpTrigger(AuthorizationLevel.Admin, "post", Route = RoundsHandler.Route)] HttpRequest request,
@@ -79,7 +79,7 @@ public sealed class RoundFunctions(RoundsHandler rounds, TrainingResultRouter ro
     [Function(nameof(WriteRoundReport))]
     public async Task<bool> Report([ActivityTrigger] RoundReportRequest request)
     {
-        await promoter.WriteReportAsync(request);
+        await reportWriter.WriteAsync(request);
         return true;
     }
 

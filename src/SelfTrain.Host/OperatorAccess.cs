@@ -8,7 +8,8 @@ namespace SelfTrain.Host;
 
 /// <summary>
 /// Guards the operator routes (rounds, the model registry, instance management), as admin-level functions are guarded
-/// in Azure. With a configured key, a request must send it in <c>x-functions-key</c> (401 without, 403 with another).
+/// in Azure. With a configured key, a request must send it in <c>x-functions-key</c> (401 without, 403 with another);
+/// a page opened in a browser (<see cref="BrowserPage"/>: the dashboard) may take it as <c>?code=</c> instead.
 /// Without one, the routes are open only while the host listens on loopback alone, as Core Tools is, and only to
 /// programs on this machine: a request a browser sends for another site's page (it names that page's origin), or one
 /// for a host name other than a loopback one (a rebound DNS name), is refused (403), so a web page cannot drive them.
@@ -19,12 +20,23 @@ public sealed class OperatorAccess(OperatorAccessOptions options, IServer server
 {
     public const string KeyHeader = "x-functions-key";
 
-    private readonly byte[]? _key = options.Key is { Length: > 0 } key ? Encoding.UTF8.GetBytes(key) : null;
+    /// <summary>The query parameter a browser can carry the key in, as Functions' <c>?code=</c>: GET requests of a <see cref="BrowserPage"/> only.</summary>
+    public const string KeyQuery = "code";
+
+    /// <summary>Endpoint metadata of a page people open in a browser, which cannot send a header: it takes the key as <c>?code=</c>.</summary>
+    public sealed class BrowserPage
+    {
+        public static readonly BrowserPage Instance = new();
+
+        private BrowserPage() { }
+    }
+
+    private readonly byte[]? _keyHash = options.Key is { Length: > 0 } key ? SHA256.HashData(Encoding.UTF8.GetBytes(key)) : null;
     private bool? _loopbackOnly;
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        if (_key is null)
+        if (_keyHash is null)
             return !LoopbackOnly()
                 ? Problem(StatusCodes.Status403Forbidden, "Operator routes are closed",
                     $"This host listens on {string.Join(", ", Addresses())}, not on loopback alone, and has no operator key. " +
@@ -34,15 +46,20 @@ public sealed class OperatorAccess(OperatorAccessOptions options, IServer server
                     "Without an operator key, operator routes answer programs on this machine only, not a web page of another site.")
                 : await next(context);
 
-        var presented = context.HttpContext.Request.Headers[KeyHeader].FirstOrDefault();
+        var request = context.HttpContext.Request;
+        var presented = request.Headers[KeyHeader].FirstOrDefault() is { Length: > 0 } header ? header
+            : HttpMethods.IsGet(request.Method) && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<BrowserPage>() is not null
+                ? request.Query[KeyQuery].FirstOrDefault()
+                : null;
         if (string.IsNullOrEmpty(presented))
         {
             context.HttpContext.Response.Headers.WWWAuthenticate = KeyHeader;
             return Problem(StatusCodes.Status401Unauthorized, "Operator key required", $"Send the operator key in the '{KeyHeader}' header.");
         }
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _key)
+        // Hashes of equal length, so the comparison tells nothing of the key's length either.
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _keyHash!)
             ? await next(context)
-            : Problem(StatusCodes.Status403Forbidden, "Wrong operator key", $"The '{KeyHeader}' header does not hold this host's operator key.");
+            : Problem(StatusCodes.Status403Forbidden, "Wrong operator key", "The key presented is not this host's operator key.");
     }
 
     /// <summary>A browser's request for another site's page (its Origin is not this host), or one addressed to a non-loopback name.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Inference;
 using SelfTrain.Storage;
 
@@ -29,6 +30,9 @@ public sealed partial class ChampionLoader(ModelStore models, ServedModel served
             var previous = served.Version;
             served.Swap(OnnxClassifier.Load(onnx, manifest, inference));
             _failedVersion = null;
+            SelfTrainTelemetry.Champion.Record(1, new KeyValuePair<string, object?>(SelfTrainTelemetry.ModelTag, version));
+            if (previous is not null)
+                SelfTrainTelemetry.Champion.Record(0, new KeyValuePair<string, object?>(SelfTrainTelemetry.ModelTag, previous));
             LogSwapped(version, previous ?? "(none)");
         }
         catch (Exception ex) when (ex is InvalidDataException or ModelNotFoundException or ModelIntegrityException)

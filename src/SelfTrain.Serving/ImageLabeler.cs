@@ -76,10 +76,12 @@ public sealed partial class ImageLabeler(StorageAccount storage, StorageLayout l
         var rejected = images.Zip(records).Where(x => x.Second.Status == LabelStatus.Rejected).ToArray();
         await Parallel.ForEachAsync(rejected, cancellationToken, async (x, ct) => await CopyToQuarantineAsync(x.First, x.Second, ct));
         await labels.RecordAsync(records, cancellationToken);
-        SelfTrainTelemetry.ImagesLabelled.Add(records.Length - rejected.Length, new KeyValuePair<string, object?>("selftrain.model", model.Manifest.Version));
+        foreach (var labelled in records.Where(r => r is { Status: LabelStatus.Labelled, Prediction: not null }).GroupBy(r => r.Prediction!.Label))
+            SelfTrainTelemetry.ImagesLabelled.Add(labelled.Count(), new KeyValuePair<string, object?>(SelfTrainTelemetry.ModelTag, model.Manifest.Version),
+                new KeyValuePair<string, object?>(SelfTrainTelemetry.ClassTag, labelled.Key));
         foreach (var reason in rejected.GroupBy(x => x.Second.RejectionReason))
-            SelfTrainTelemetry.ImagesRejected.Add(reason.Count(), new KeyValuePair<string, object?>("selftrain.reason", reason.Key),
-                new KeyValuePair<string, object?>("selftrain.model", model.Manifest.Version));
+            SelfTrainTelemetry.ImagesRejected.Add(reason.Count(), new KeyValuePair<string, object?>(SelfTrainTelemetry.ReasonTag, reason.Key),
+                new KeyValuePair<string, object?>(SelfTrainTelemetry.ModelTag, model.Manifest.Version));
         // One small request per blob, as many in flight as downloads, or they would pace the labelling.
         await Parallel.ForEachAsync(images.Zip(records), new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = cancellationToken },
             async (x, ct) =>

@@ -17,6 +17,7 @@ public static class WorkflowRegistration
         services.AddSingleton<CandidateVerifier>();
         services.AddSingleton<CandidateValidator>();
         services.AddSingleton<ChampionPromoter>();
+        services.AddSingleton<RoundReportWriter>();
         services.AddSingleton<PartitionRelabeler>();
         services.AddSingleton<TrainingResultRouter>();
         return services;

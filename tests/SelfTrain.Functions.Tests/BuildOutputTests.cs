@@ -55,6 +55,7 @@ public sealed class BuildOutputTests
     [InlineData("StartRound", "rounds", "post", "Admin")]
     [InlineData("GetRound", "rounds/{id}", "get", "Admin")]
     [InlineData("TerminateRound", "rounds/{id}/terminate", "post", "Admin")]
+    [InlineData("Dashboard", "dashboard", "get", "Function")]
     public void Http_functions_have_their_route_method_and_key_level(string function, string route, string method, string authLevel)
     {
         var trigger = FunctionsAppOutput.Trigger(function);
@@ -67,8 +68,9 @@ public sealed class BuildOutputTests
     [Fact]
     public void Attack_a_key_given_out_for_predict_opens_no_operator_route()
     {
-        // Function keys open every function-level function; so only Predict is one, and every other HTTP function is
-        // admin-level (or the anonymous health probe). A new HTTP function must be added here to pass.
+        // A host-level function key opens every function-level function, so no one is given one: clients get a key of
+        // Predict, operators a key of the read-only Dashboard, and everything that changes what is served is
+        // admin-level (health is the anonymous probe). A new HTTP function must be added here to pass.
         var levels = FunctionsAppOutput.FunctionNames()
             .Select(name => (Name: name, Trigger: FunctionsAppOutput.Trigger(name)))
             .Where(f => f.Trigger.GetProperty("type").GetString() == "httpTrigger")
@@ -84,6 +86,7 @@ public sealed class BuildOutputTests
             ["Models"] = "Admin",
             ["PromoteModel"] = "Admin",
             ["RollbackModel"] = "Admin",
+            ["Dashboard"] = "Function",
         }.OrderBy(p => p.Key), levels.OrderBy(p => p.Key));
     }
 

@@ -1,4 +1,7 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,12 +15,14 @@ internal sealed class HostFixture : IAsyncDisposable
 {
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly Action<IServiceCollection>? _services;
+    private readonly bool _kestrel;
 
-    private HostFixture(StorageTestScope scope, IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? services)
+    private HostFixture(StorageTestScope scope, IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? services, bool kestrel)
     {
         Scope = scope;
         _settings = settings;
         _services = services;
+        _kestrel = kestrel;
         Factory = Start();
     }
 
@@ -32,7 +37,7 @@ internal sealed class HostFixture : IAsyncDisposable
     {
         var layout = Scope.Layout;
         var settings = _settings;
-        return new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseSetting("AzureWebJobsStorage", AzuriteStorage.ConnectionString);
             host.UseSetting("Storage:Prefix", layout.Prefix);
@@ -44,7 +49,15 @@ internal sealed class HostFixture : IAsyncDisposable
             foreach (var (key, value) in settings) host.UseSetting(key, value);
             if (_services is { } services) host.ConfigureTestServices(services);
         });
+        if (!_kestrel) return factory;
+        // A real socket on loopback, for a browser; a free port, so runs do not collide.
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        return factory;
     }
+
+    /// <summary>Where a browser reaches the host; only with <c>kestrel: true</c>.</summary>
+    public string Url => Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 
     public StorageTestScope Scope { get; }
     public WebApplicationFactory<Program> Factory { get; private set; }
@@ -53,8 +66,10 @@ internal sealed class HostFixture : IAsyncDisposable
     public LabelStore Labels => Factory.Services.GetRequiredService<LabelStore>();
 
     /// <param name="services">Replaces services after the host's own registrations.</param>
-    public static async Task<HostFixture> CreateAsync(IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null) =>
-        new(await AzuriteStorage.CreateScopeAsync(), settings ?? new Dictionary<string, string>(), services);
+    /// <param name="kestrel">Serve on a loopback port (<see cref="Url"/>) rather than in memory only.</param>
+    public static async Task<HostFixture> CreateAsync(IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null,
+        bool kestrel = false) =>
+        new(await AzuriteStorage.CreateScopeAsync(), settings ?? new Dictionary<string, string>(), services, kestrel);
 
     public async Task WaitForChampionAsync(HttpClient client, string version)
     {

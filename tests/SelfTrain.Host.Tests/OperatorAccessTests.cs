@@ -19,6 +19,8 @@ public sealed class OperatorAccessTests
         (HttpMethod.Get, "/api/models"),
         (HttpMethod.Post, "/api/models/rollback"),
         (HttpMethod.Post, "/api/models/v1/promote"),
+        (HttpMethod.Get, "/api/dashboard"),
+        (HttpMethod.Get, "/"),
         (HttpMethod.Get, "/runtime/webhooks/durabletask/instances/some-round"),
         (HttpMethod.Post, "/runtime/webhooks/durabletask/instances/some-round/terminate"),
         (HttpMethod.Delete, "/runtime/webhooks/durabletask/instances/some-round"),
@@ -68,6 +70,20 @@ public sealed class OperatorAccessTests
         right.Headers.Add("x-functions-key", Key);
         using var listing = await client.SendAsync(right);
         Assert.Equal(HttpStatusCode.OK, listing.StatusCode);
+
+        // A browser cannot send the header: the dashboard, and only it, takes the key as ?code= (a wrong one is refused).
+        foreach (var page in new[] { "/", "/api/dashboard" })
+        {
+            using var opened = await client.GetAsync($"{page}?code={Key}");
+            Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+            using var wrongCode = await client.GetAsync($"{page}?code={Key.Replace('0', '1')}");
+            await AssertProblemAsync(wrongCode, HttpStatusCode.Forbidden, $"{page} with a wrong code");
+        }
+        foreach (var (method, path) in OperatorRoutes.Where(r => r.Path is not ("/" or "/api/dashboard")))
+        {
+            using var inQuery = await client.SendAsync(new HttpRequestMessage(method, $"{path}?code={Key}"));
+            await AssertProblemAsync(inQuery, HttpStatusCode.Unauthorized, $"{method} {path} with the key in its query");
+        }
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/health")).StatusCode);
         using var predict = await client.PostAsync("/api/predict", new ByteArrayContent(TestImages.Png(8, 8, seed: 1)));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, predict.StatusCode);

@@ -15,6 +15,7 @@ namespace SelfTrain.Host.Tests;
 public sealed class TelemetryTests
 {
     private const string Champion = "telemetry-champion";
+    private static readonly IReadOnlyList<string> Classes = new LinearTestModel(Champion).Manifest.Classes;
 
     [Fact]
     public async Task Predictions_and_labelling_are_traced_and_measured()
@@ -50,24 +51,39 @@ public sealed class TelemetryTests
         // The request's own span (ASP.NET Core's) is the predict span's parent: one trace per request.
         lock (spans) Assert.Contains(spans, s => s.SpanId == predict.ParentSpanId && s.Kind == ActivityKind.Server);
 
-        Assert.Equal(1, Total(metrics, "selftrain.predict.duration", histogram: true, ("selftrain.model", Champion)));
-        Assert.Equal(1, Total(metrics, "selftrain.images.labelled", histogram: false, ("selftrain.model", Champion)));
-        Assert.Equal(1, Total(metrics, "selftrain.images.rejected", histogram: false, ("selftrain.model", Champion), ("selftrain.reason", "NotAnImage")));
+        Assert.Equal(1, Total(metrics, "selftrain.predict.duration", Kind.HistogramCount, ("selftrain.model", Champion)));
+        Assert.Equal(1, Total(metrics, "selftrain.images.labelled", Kind.Sum, ("selftrain.model", Champion)));
+        Assert.Equal(1, Total(metrics, "selftrain.images.rejected", Kind.Sum, ("selftrain.model", Champion), ("selftrain.reason", "NotAnImage")));
+        // The labelled image is counted under the class the champion gave it, one of the model's own.
+        var labelled = Assert.Single(Points(metrics, "selftrain.images.labelled", Kind.Sum), p => Equals(p.Tags.GetValueOrDefault("selftrain.model"), Champion));
+        Assert.Contains((string)labelled.Tags["selftrain.class"]!, Classes);
+        // The champion gauge: 1 for the version this host serves.
+        Assert.Equal(1, Total(metrics, "selftrain.champion", Kind.Gauge, ("selftrain.model", Champion)));
     }
 
-    /// <summary>The last exported total of a counter (or a histogram's count) over the points carrying every one of <paramref name="tags"/>.</summary>
-    private static long Total(List<Metric> metrics, string name, bool histogram, params (string Key, string Value)[] tags)
+    private enum Kind { Sum, HistogramCount, Gauge }
+
+    /// <summary>The last exported total of a metric (a counter's sum, a histogram's count, a gauge's value) over the points carrying every one of <paramref name="tags"/>.</summary>
+    private static long Total(List<Metric> metrics, string name, Kind kind, params (string Key, string Value)[] tags) =>
+        Points(metrics, name, kind).Where(p => tags.All(t => Equals(p.Tags.GetValueOrDefault(t.Key), t.Value))).Sum(p => p.Value);
+
+    private static List<(Dictionary<string, object?> Tags, long Value)> Points(List<Metric> metrics, string name, Kind kind)
     {
         Metric[] exported;
         lock (metrics) exported = metrics.Where(m => m.Name == name).ToArray();
         Assert.NotEmpty(exported);
-        long total = 0;
+        var points = new List<(Dictionary<string, object?>, long)>();
         foreach (ref readonly var point in exported[^1].GetMetricPoints())
         {
-            var matched = 0;
-            foreach (var tag in point.Tags) matched += tags.Count(t => t.Key == tag.Key && Equals(t.Value, tag.Value));
-            if (matched == tags.Length) total += histogram ? point.GetHistogramCount() : point.GetSumLong();
+            var tags = new Dictionary<string, object?>();
+            foreach (var tag in point.Tags) tags[tag.Key] = tag.Value;
+            points.Add((tags, kind switch
+            {
+                Kind.HistogramCount => point.GetHistogramCount(),
+                Kind.Gauge => point.GetGaugeLastValueLong(),
+                _ => point.GetSumLong(),
+            }));
         }
-        return total;
+        return points;
     }
 }

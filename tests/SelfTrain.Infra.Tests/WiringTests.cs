@@ -162,7 +162,7 @@ public sealed class WiringTests
     {
         { "functionIdentity", ["storageBlobDataOwner", "storageQueueDataContributor", "storageTableDataContributor", "monitoringMetricsPublisher"] },
         { "trainerIdentity", ["storageBlobDataReader", "storageBlobDataReader", "storageBlobDataContributor", "storageQueueDataContributor",
-            "storageQueueDataMessageSender", "acrPull"] },
+            "storageQueueDataMessageSender", "acrPull", "monitoringMetricsPublisher"] },
     };
 
     [Theory]

@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using SelfTrain.Core.Data;
 using SelfTrain.Core.Models;
 using SelfTrain.Core.Shards;
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Core.Training;
 using SelfTrain.Trainer.Commands;
 using SelfTrain.Trainer.Training;
@@ -62,6 +64,40 @@ public sealed class StudentTrainerTests
         // 50 held-back gold images; two short epochs already beat guessing by far.
         Assert.True(manifest.Lineage.TrainingCurve[^1].HeldOutAccuracy > 0.4, $"{manifest.Lineage.TrainingCurve[^1].HeldOutAccuracy}");
         Assert.Empty(ModelManifestJson.Deserialize(ModelManifestJson.Serialize(manifest), "manifest").Problems());
+    }
+
+    [Fact]
+    public void Each_epoch_s_throughput_is_measured_with_the_network_and_device()
+    {
+        var points = new List<(double ImagesPerSecond, string? Architecture, string? Device)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == SelfTrainTelemetry.Name && instrument.Name == "selftrain.training.throughput") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            string? architecture = null, device = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "selftrain.architecture") architecture = tag.Value?.ToString();
+                if (tag.Key == "selftrain.device") device = tag.Value?.ToString();
+            }
+            lock (points) points.Add((value, architecture, device));
+        });
+        listener.Start();
+
+        var manifest = new StudentTrainer(Cpu).Train(Job(), Samples()).Manifest;
+        listener.Dispose();
+
+        // Other tests train in this process too: this job's two epochs are the points whose values its curve recorded.
+        var curve = manifest.Lineage!.TrainingCurve.Select(e => e.ImagesPerSecond).ToArray();
+        lock (points)
+        {
+            var mine = points.Where(p => curve.Contains(p.ImagesPerSecond)).ToArray();
+            Assert.Equal(2, mine.Length);
+            Assert.All(mine, p => Assert.Equal(("small-cnn", "CPU"), (p.Architecture, p.Device)));
+        }
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class ChampionPromoterTests
             var model = new LinearTestModel(candidate, seed: candidate[0]);
             shas[candidate] = (await models.SaveCandidateAsync(model.Onnx, model.Manifest)).Sha256!;
         }
-        var promoter = new ChampionPromoter(scope.Account, scope.Layout, models, registry);
+        var promoter = new ChampionPromoter(models, registry);
 
         var results = await Task.WhenAll(
             promoter.PromoteAsync(new PromotionRequest("b", shas["b"], "teacher", "round b")),
@@ -45,7 +45,7 @@ public sealed class ChampionPromoterTests
         await models.RegisterChampionAsync(new LinearTestModel("manual", seed: 2));
         var candidate = new LinearTestModel("candidate", seed: 3);
         var stored = await models.SaveCandidateAsync(candidate.Onnx, candidate.Manifest);
-        var promoter = new ChampionPromoter(scope.Account, scope.Layout, models, new ModelRegistry(models, scope.Account, scope.Layout, TimeProvider.System));
+        var promoter = new ChampionPromoter(models, new ModelRegistry(models, scope.Account, scope.Layout, TimeProvider.System));
 
         var result = await promoter.PromoteAsync(new PromotionRequest("candidate", stored.Sha256!, "teacher", "late round"));
 
@@ -66,7 +66,7 @@ public sealed class ChampionPromoterTests
         // manifest that matches them, so only the validated hash can tell).
         var swapped = new LinearTestModel("candidate", seed: 4);
         await models.SaveCandidateAsync(swapped.Onnx, swapped.Manifest);
-        var promoter = new ChampionPromoter(scope.Account, scope.Layout, models, new ModelRegistry(models, scope.Account, scope.Layout, TimeProvider.System));
+        var promoter = new ChampionPromoter(models, new ModelRegistry(models, scope.Account, scope.Layout, TimeProvider.System));
 
         var result = await promoter.PromoteAsync(new PromotionRequest("candidate", validatedSha, "teacher", "round"));
 

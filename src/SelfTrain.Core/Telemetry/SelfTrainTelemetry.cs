@@ -12,14 +12,20 @@ public static class SelfTrainTelemetry
 {
     public const string Name = "SelfTrain";
 
+    public const string ModelTag = "selftrain.model";
+    public const string ClassTag = "selftrain.class";
+    public const string ReasonTag = "selftrain.reason";
+    public const string ImagesLabelledName = "selftrain.images.labelled";
+    public const string ImagesRejectedName = "selftrain.images.rejected";
+
     public static readonly ActivitySource Source = new(Name);
     public static readonly Meter Meter = new(Name);
 
-    /// <summary>Images the champion labelled (attribute <c>selftrain.model</c>).</summary>
-    public static readonly Counter<long> ImagesLabelled = Meter.CreateCounter<long>("selftrain.images.labelled", "{image}", "Images labelled by the champion");
+    /// <summary>Images the champion labelled (attributes <c>selftrain.model</c> and <c>selftrain.class</c>, the predicted class's name).</summary>
+    public static readonly Counter<long> ImagesLabelled = Meter.CreateCounter<long>(ImagesLabelledName, "{image}", "Images labelled by the champion");
 
     /// <summary>Images quarantined (attributes <c>selftrain.reason</c>: Empty, TooManyBytes, NotAnImage, ...; <c>selftrain.model</c>, the champion then).</summary>
-    public static readonly Counter<long> ImagesRejected = Meter.CreateCounter<long>("selftrain.images.rejected", "{image}", "Images quarantined, by reason");
+    public static readonly Counter<long> ImagesRejected = Meter.CreateCounter<long>(ImagesRejectedName, "{image}", "Images quarantined, by reason");
 
     /// <summary><c>POST /api/predict</c> from the body read to the answer (attributes <c>selftrain.model</c>, <c>selftrain.outcome</c>).</summary>
     public static readonly Histogram<double> PredictDuration = Meter.CreateHistogram<double>("selftrain.predict.duration", "ms", "Time to answer a prediction");
@@ -29,6 +35,12 @@ public static class SelfTrainTelemetry
 
     /// <summary>How long each phase of a finished round took (attribute <c>selftrain.phase</c>).</summary>
     public static readonly Histogram<double> RoundPhaseDuration = Meter.CreateHistogram<double>("selftrain.round.phase.duration", "s", "Time per round phase");
+
+    /// <summary>The model a process serves: 1 for the version now served, 0 for the one it replaced (attribute <c>selftrain.model</c>).</summary>
+    public static readonly Gauge<int> Champion = Meter.CreateGauge<int>("selftrain.champion", "{model}", "The champion this process serves");
+
+    /// <summary>Training images per second, one point per epoch of a training job (attributes <c>selftrain.architecture</c>, <c>selftrain.device</c>).</summary>
+    public static readonly Histogram<double> TrainingThroughput = Meter.CreateHistogram<double>("selftrain.training.throughput", "{image}/s", "Training images per second");
 
     /// <summary>A span for one step of a round, tagged with what it works on.</summary>
     public static Activity? StartRoundStep(string step, string? round = null, string? model = null)

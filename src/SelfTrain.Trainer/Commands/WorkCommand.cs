@@ -28,6 +28,7 @@ public static class WorkCommand
     private static async Task<int> RunAsync(bool once, TrainerOptions options, ILoggerFactory logging)
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        using var telemetry = TrainerTelemetry.Start(configuration);
         var storage = StorageAccount.FromSetting(name => configuration[name]);
         var layout = configuration.GetSection(StorageLayout.Section).Get<StorageLayout>() ?? new StorageLayout();
         var trainer = new StudentTrainer(options, logging.CreateLogger("SelfTrain.Trainer"));

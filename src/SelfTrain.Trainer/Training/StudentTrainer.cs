@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SelfTrain.Core.Models;
 using SelfTrain.Core.Shards;
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Core.Training;
 using SelfTrain.Trainer.Export;
 using SelfTrain.Trainer.Students;
@@ -86,6 +87,8 @@ public sealed class StudentTrainer(TrainerOptions? options = null, ILogger? logg
             curve.Add(record);
             _logger.LogInformation("Epoch {Epoch}/{Epochs}: loss {Loss:F4}, held-back accuracy {Accuracy:P2}, {ImagesPerSecond:F0} images/s",
                 epoch, hp.Epochs, record.Loss, record.HeldOutAccuracy, record.ImagesPerSecond);
+            SelfTrainTelemetry.TrainingThroughput.Record(record.ImagesPerSecond, new KeyValuePair<string, object?>("selftrain.architecture", job.Architecture),
+                new KeyValuePair<string, object?>("selftrain.device", device.type.ToString()));
         }
 
         student.eval();

@@ -51,11 +51,11 @@ public sealed class PromoteCandidate(ChampionPromoter promoter) : TaskActivity<P
     public override Task<PromotionResult> RunAsync(TaskActivityContext context, PromotionRequest input) => promoter.PromoteAsync(input);
 }
 
-public sealed class WriteRoundReport(ChampionPromoter promoter) : TaskActivity<RoundReportRequest, bool>
+public sealed class WriteRoundReport(RoundReportWriter writer) : TaskActivity<RoundReportRequest, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, RoundReportRequest input)
     {
-        await promoter.WriteReportAsync(input);
+        await writer.WriteAsync(input);
         return true;
     }
 }

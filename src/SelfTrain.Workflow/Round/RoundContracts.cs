@@ -122,6 +122,12 @@ public sealed record RoundResult
 {
     public required int Round { get; init; }
     public required string Teacher { get; init; }
+
+    /// <summary>The teacher's class names, in index order (empty in results written before they were recorded).</summary>
+    public IReadOnlyList<string> Classes { get; init; } = [];
+
+    /// <summary>When the round decided (the orchestration's clock).</summary>
+    public DateTimeOffset? Finished { get; init; }
     public string? Candidate { get; init; }
     public bool Promoted { get; init; }
     public string Champion { get; init; } = "";

@@ -103,6 +103,8 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
         {
             Round = request.Round,
             Teacher = plan.Teacher,
+            Classes = plan.Classes,
+            Finished = context.CurrentUtcDateTime,
             Candidate = candidate,
             Promoted = promotion.Promoted,
             Champion = promotion.Champion,

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using SelfTrain.Core;
 using SelfTrain.Core.Telemetry;
 using SelfTrain.Storage;
 
@@ -9,12 +7,10 @@ namespace SelfTrain.Workflow.Round.Steps;
 /// Promote: moves <c>models/champion.json</c> to the candidate only if it still names the champion the round
 /// started from (an ETag-conditional write), so of two rounds racing only one can win; the old champion stays
 /// for rollback. The candidate is first copied from <c>candidates/</c> into <c>models/</c>, and only if its bytes are
-/// still the validated ones. Writes the round's report to <c>runs/{round}/</c> either way.
+/// still the validated ones.
 /// </summary>
-public sealed class ChampionPromoter(StorageAccount storage, StorageLayout layout, ModelStore models, ModelRegistry registry)
+public sealed class ChampionPromoter(ModelStore models, ModelRegistry registry)
 {
-    public const string ReportBlob = "round-report.json";
-
     /// <summary>The validation figures the registry keeps with a promotion or rejection.</summary>
     public static IReadOnlyDictionary<string, double>? Metrics(ValidationResult? validation) => validation?.Candidate is not { } candidate ? null
         : new Dictionary<string, double>
@@ -42,25 +38,5 @@ public sealed class ChampionPromoter(StorageAccount storage, StorageLayout layou
         return await registry.PromoteAsync(request.Candidate, ChampionChangeKind.Promoted, request.Reason, current, request.Metrics, cancellationToken) is not null
             ? new PromotionResult(true, request.Candidate, null)
             : new PromotionResult(false, (await models.GetChampionAsync(cancellationToken))?.Pointer.Version ?? "", "another round promoted first");
-    }
-
-    public static string ReportPath(string roundId) => $"{roundId}/{ReportBlob}";
-
-    /// <summary>Writes the report to <c>runs/{round}/</c>; a candidate that was kept out is recorded in the registry's history.</summary>
-    public async Task WriteReportAsync(RoundReportRequest request, CancellationToken cancellationToken = default)
-    {
-        using var span = SelfTrainTelemetry.StartRoundStep("report", request.RoundId, request.Candidate);
-        // The round's figures, once per finished round (this step), for dashboards: phase times and pseudo-labels per class.
-        foreach (var (phase, seconds) in request.Result.PhaseSeconds)
-            SelfTrainTelemetry.RoundPhaseDuration.Record(seconds, new KeyValuePair<string, object?>("selftrain.phase", phase));
-        if (request.Result.Pool is { } pool)
-            for (var c = 0; c < pool.PerClass.Count; c++)
-                SelfTrainTelemetry.PseudoLabelsAccepted.Add(pool.PerClass[c], new KeyValuePair<string, object?>("selftrain.class", c));
-        if (!request.Result.Promoted)
-            await registry.RecordRejectionAsync(request.Candidate, request.Result.Reasons, Metrics(request.Result.Validation), cancellationToken);
-        var container = storage.Blobs.GetBlobContainerClient(layout.Runs);
-        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        await container.GetBlobClient(ReportPath(request.RoundId))
-            .UploadAsync(BinaryData.FromObjectAsJson(request.Result, SelfTrainJson.Indented), overwrite: true, cancellationToken);
     }
 }

@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+
+namespace SelfTrain.Workflow.Round.Report;
+
+/// <summary>Renders a finished round as <c>report.md</c>, linking the plots written beside it.</summary>
+public static class RoundMarkdown
+{
+    public const string File = "report.md";
+
+    public static string Render(string roundId, RoundResult result, IEnumerable<string> plots)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Round {Cell(roundId)}").AppendLine();
+        if (result.Finished is { } finished)
+            md.AppendLine(CultureInfo.InvariantCulture, $"Finished {finished.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; teacher `{result.Teacher}`, {result.GoldImages} gold training images, {result.TrainingAttempts} training attempt(s).").AppendLine();
+        md.AppendLine(RoundSummary.Headline(result)).AppendLine();
+        foreach (var reason in result.Reasons) md.AppendLine(CultureInfo.InvariantCulture, $"- {Cell(reason)}");
+        if (result.Hints.Count > 0)
+        {
+            md.AppendLine().AppendLine("To try next:").AppendLine();
+            foreach (var hint in result.Hints) md.AppendLine(CultureInfo.InvariantCulture, $"- {Cell(hint)}");
+        }
+
+        if (result.Validation is { } validation)
+        {
+            md.AppendLine().AppendLine("## On gold/validation").AppendLine();
+            md.AppendLine("| model | accuracy (95% interval) | macro-F1 | ECE |").AppendLine("| --- | ---: | ---: | ---: |");
+            foreach (var (role, model) in new[] { ("teacher", validation.Champion), ("candidate", validation.Candidate) })
+                if (model is not null)
+                    md.AppendLine(CultureInfo.InvariantCulture,
+                        $"| {role} `{model.Model}` | {RoundSummary.Percent(model.Accuracy)} ({RoundSummary.Percent(model.AccuracyLow95)}–{RoundSummary.Percent(model.AccuracyHigh95)}) | {model.MacroF1:0.000} | {model.ExpectedCalibrationError:0.000} |");
+        }
+
+        var lines = RoundSummary.PerClass(result);
+        if (lines.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Per class").AppendLine();
+            md.AppendLine("| class | threshold | est. precision | coverage | pseudo-labels | teacher recall | candidate recall | change |");
+            md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var l in lines)
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {Cell(l.Class)} | {l.Threshold} | {l.EstimatedPrecision} | {l.Coverage} | {l.PseudoLabels} | {l.TeacherRecall} | {l.CandidateRecall} | {l.Change} |");
+        }
+
+        if (result.PhaseSeconds.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Phases").AppendLine().AppendLine("| phase | seconds |").AppendLine("| --- | ---: |");
+            foreach (var (phase, seconds) in result.PhaseSeconds) md.AppendLine(CultureInfo.InvariantCulture, $"| {phase} | {seconds:0.0} |");
+        }
+
+        md.AppendLine();
+        foreach (var plot in plots) md.AppendLine(CultureInfo.InvariantCulture, $"![{Path.GetFileNameWithoutExtension(plot)}]({plot})").AppendLine();
+        return md.ToString();
+    }
+
+    /// <summary>Text that stays inside one table cell or list item.</summary>
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
+}

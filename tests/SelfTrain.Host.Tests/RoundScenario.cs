@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using SelfTrain.Core.Data;
+using SelfTrain.Inference;
+using SelfTrain.Storage;
+using SelfTrain.Testing;
+
+namespace SelfTrain.Host.Tests;
+
+/// <summary>The data a round test starts from, on the host's storage.</summary>
+internal static class RoundScenario
+{
+    // The deployment's default gate judges these rounds, so validation is large enough to measure each class's recall
+    // to about a point (100 images per class), and the champion is clearly beaten on every class.
+    public const int GoldTrain = 500, Validation = 1000, Pool = 600, ChampionImages = 100;
+
+    /// <summary>Gold splits, a champion that confuses two pairs of classes, and a pool labelled by the host's watcher.</summary>
+    public static async Task SeedAsync(HostFixture fixture, HttpClient client)
+    {
+        var train = FashionMnist.LoadTrain();
+        var classes = FashionMnist.ClassNames.ToArray();
+        byte[] Png(int i) => PngEncoder.EncodeGray(train.Image(i), 28, 28);
+
+        // Gold: train and validation splits. The champion: a nearest-centroid classifier from 100 other images (weak on
+        // every class, so the default gate's per-class rule holds) that confuses two pairs of classes (T-shirt/Shirt and Pullover/Coat swapped) — the kind of systematic mistake a
+        // student must not copy. Calibration finds those classes imprecise, so their pseudo-labels stay out.
+        var gold = fixture.Factory.Services.GetRequiredService<GoldStore>();
+        await gold.SetClassesAsync(classes);
+        await Parallel.ForEachAsync(Enumerable.Range(0, GoldTrain + Validation), async (i, _) =>
+            await gold.UploadAsync(i < GoldTrain ? GoldSplit.Train : GoldSplit.Validation, train.Labels[i], $"{i:D5}.png", BinaryData.FromBytes(Png(i))));
+        int[] swapped = [6, 1, 4, 3, 2, 5, 0, 7, 8, 9];
+        var teacher = LinearTestModel.Centroids("champion-a", Enumerable.Range(50_000, ChampionImages).Select(i => train.Image(i).ToArray()).ToArray(),
+            Enumerable.Range(50_000, ChampionImages).Select(i => swapped[train.Labels[i]]).ToArray(), classes, 28, 28);
+        await fixture.Models.RegisterChampionAsync(teacher);
+        await fixture.WaitForChampionAsync(client, "champion-a");
+
+        // Production traffic, labelled by the watcher.
+        var incoming = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Incoming);
+        await incoming.CreateIfNotExistsAsync();
+        await Parallel.ForEachAsync(Enumerable.Range(10_000, Pool), async (i, _) =>
+            await incoming.GetBlobClient($"pool/{i}.png").UploadAsync(BinaryData.FromBytes(Png(i))));
+        await Eventually.HoldsAsync(async () => await fixture.Labels.ReadAllAsync().CountAsync() == Pool, TimeSpan.FromSeconds(60), "pool labelled");
+
+    }
+}

@@ -18,16 +18,15 @@ namespace SelfTrain.Host.Tests;
 /// </summary>
 public sealed class RoundTests
 {
-    // The deployment's default gate judges these rounds, so validation is large enough to measure each class's recall
-    // to about a point (100 images per class), and the champion is clearly beaten on every class.
-    private const int GoldTrain = 500, Validation = 1000, Pool = 600, ChampionImages = 100;
+    private const int GoldTrain = RoundScenario.GoldTrain, Validation = RoundScenario.Validation, Pool = RoundScenario.Pool,
+        ChampionImages = RoundScenario.ChampionImages;
 
     [Fact]
     public async Task A_round_trains_validates_and_promotes_a_better_student_and_ignores_forged_training_results()
     {
         await using var fixture = await HostFixture.CreateAsync();
         var client = fixture.Factory.CreateClient();
-        await SeedAsync(fixture, client);
+        await RoundScenario.SeedAsync(fixture, client);
 
         using var started = await client.PostAsJsonAsync("/api/rounds", new
         {
@@ -95,7 +94,9 @@ public sealed class RoundTests
         // Promote: the pointer moved, the report sits beside the model, and the host serves the student.
         Assert.True(result.GetProperty("promoted").GetBoolean(), result.ToString());
         Assert.Equal(candidate, (await fixture.Models.GetChampionAsync())!.Pointer.Version);
-        Assert.True(await fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Runs).GetBlobClient($"{id}-r1/round-report.json").ExistsAsync());
+        var runs = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Runs);
+        foreach (var file in new[] { "round-report.json", "report.md", "recall.png", "confusion.png", "pseudo-labels.png", "reliability.png", "timings.png" })
+            Assert.True(await runs.GetBlobClient($"{id}-r1/{file}").ExistsAsync(), file);
         await fixture.WaitForChampionAsync(client, candidate);
         var history = await fixture.Factory.Services.GetRequiredService<ModelRegistry>().HistoryAsync();
         Assert.Equal((candidate, ChampionChangeKind.Promoted), (history[0].Version, history[0].Kind));
@@ -106,33 +107,38 @@ public sealed class RoundTests
         Assert.Equal("Completed", (await view.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runtimeStatus").GetString());
     }
 
-    /// <summary>Gold splits, a champion that confuses two pairs of classes, and a pool labelled by the host's watcher.</summary>
-    private static async Task SeedAsync(HostFixture fixture, HttpClient client)
+    [Fact]
+    public async Task The_gate_keeps_the_champion_when_the_candidate_is_worse()
     {
-        var train = FashionMnist.LoadTrain();
-        var classes = FashionMnist.ClassNames.ToArray();
-        byte[] Png(int i) => PngEncoder.EncodeGray(train.Image(i), 28, 28);
+        await using var fixture = await HostFixture.CreateAsync();
+        var client = fixture.Factory.CreateClient();
+        await RoundScenario.SeedAsync(fixture, client);
 
-        // Gold: train and validation splits. The champion: a nearest-centroid classifier from 100 other images (weak on
-        // every class, so the default gate's per-class rule holds) that confuses two pairs of classes (T-shirt/Shirt and Pullover/Coat swapped) — the kind of systematic mistake a
-        // student must not copy. Calibration finds those classes imprecise, so their pseudo-labels stay out.
-        var gold = fixture.Factory.Services.GetRequiredService<GoldStore>();
-        await gold.SetClassesAsync(classes);
-        await Parallel.ForEachAsync(Enumerable.Range(0, GoldTrain + Validation), async (i, _) =>
-            await gold.UploadAsync(i < GoldTrain ? GoldSplit.Train : GoldSplit.Validation, train.Labels[i], $"{i:D5}.png", BinaryData.FromBytes(Png(i))));
-        int[] swapped = [6, 1, 4, 3, 2, 5, 0, 7, 8, 9];
-        var teacher = LinearTestModel.Centroids("champion-a", Enumerable.Range(50_000, ChampionImages).Select(i => train.Image(i).ToArray()).ToArray(),
-            Enumerable.Range(50_000, ChampionImages).Select(i => swapped[train.Labels[i]]).ToArray(), classes, 28, 28);
-        await fixture.Models.RegisterChampionAsync(teacher);
+        // Trained to be worse: one epoch of batches as large as the data, so the student takes a couple of steps
+        // from its random start, against a champion right on about half the validation images.
+        using var started = await client.PostAsJsonAsync("/api/rounds", new { epochs = 1, batchSize = 4096, trainingTimeout = "00:05:00" });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        using var trainer = new TrainerProcess(fixture.Scope.Layout.Prefix);
+        JsonElement body = default;
+        await Eventually.HoldsAsync(async () =>
+        {
+            body = await client.GetFromJsonAsync<JsonElement>($"/api/rounds/{id}");
+            Assert.DoesNotContain(body.GetProperty("status").GetString(), new[] { "Failed", "Terminated" });
+            return body.GetProperty("status").GetString() == "Completed";
+        }, TimeSpan.FromMinutes(4), "round completed", () => $"{body}\n{trainer.Output}");
+
+        var result = body.GetProperty("result");
+        var decision = result.GetProperty("validation").GetProperty("decision");
+        Assert.True(decision.GetProperty("accuracyGain").GetDouble() < 0, decision.ToString());
+        Assert.False(result.GetProperty("promoted").GetBoolean(), result.ToString());
+        Assert.Contains(result.GetProperty("reasons").EnumerateArray(), r => r.GetString()!.Contains("accuracy", StringComparison.Ordinal));
+        // The champion serves on, the refusal is in its history, and the candidate never reached models/.
+        Assert.Equal("champion-a", (await fixture.Models.GetChampionAsync())!.Pointer.Version);
+        var history = await fixture.Registry.HistoryAsync();
+        Assert.Equal((result.GetProperty("candidate").GetString(), ChampionChangeKind.Rejected), (history[0].Version, history[0].Kind));
+        await Assert.ThrowsAsync<ModelNotFoundException>(() => fixture.Models.GetManifestAsync(result.GetProperty("candidate").GetString()!));
         await fixture.WaitForChampionAsync(client, "champion-a");
-
-        // Production traffic, labelled by the watcher.
-        var incoming = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Incoming);
-        await incoming.CreateIfNotExistsAsync();
-        await Parallel.ForEachAsync(Enumerable.Range(10_000, Pool), async (i, _) =>
-            await incoming.GetBlobClient($"pool/{i}.png").UploadAsync(BinaryData.FromBytes(Png(i))));
-        await Eventually.HoldsAsync(async () => await fixture.Labels.ReadAllAsync().CountAsync() == Pool, TimeSpan.FromSeconds(60), "pool labelled");
-
     }
 
     [Fact]
@@ -140,7 +146,7 @@ public sealed class RoundTests
     {
         await using var fixture = await HostFixture.CreateAsync();
         var client = fixture.Factory.CreateClient();
-        await SeedAsync(fixture, client); // every pool row is champion-a's
+        await RoundScenario.SeedAsync(fixture, client); // every pool row is champion-a's
 
         // An operator promotes another model by hand; the next round's teacher is it, and the rows champion-a labelled
         // are labelled again by it while the shards are built, so the round learns from the whole pool.
@@ -159,6 +165,10 @@ public sealed class RoundTests
         Assert.Equal(Pool, rows.Count);
         Assert.All(rows, row => Assert.Equal("manual-b", row.ModelVersion));
         Assert.Equal(Pool, (await PoolShardSamplesAsync(fixture)).Count); // naive: no thresholds, every pool image in a shard
+        // The dashboard shows the round while it waits for its trainer, with the phase it reported.
+        var dashboard = await client.GetStringAsync("/");
+        Assert.Contains(id, dashboard);
+        Assert.Contains("round 1: train 1/2 — job ", dashboard);
         using var stop = await client.PostAsync($"/api/rounds/{id}/terminate?reason=test%20done", null);
         Assert.Equal(HttpStatusCode.Accepted, stop.StatusCode);
     }
@@ -168,7 +178,7 @@ public sealed class RoundTests
     {
         await using var fixture = await HostFixture.CreateAsync();
         var client = fixture.Factory.CreateClient();
-        await SeedAsync(fixture, client);
+        await RoundScenario.SeedAsync(fixture, client);
 
         using var started = await client.PostAsJsonAsync("/api/rounds", new
         {
@@ -208,7 +218,7 @@ public sealed class RoundTests
     public async Task A_round_survives_the_host_process_being_killed_during_the_fan_out_and_while_waiting_for_training()
     {
         await using var fixture = await HostFixture.CreateAsync();
-        await SeedAsync(fixture, fixture.Factory.CreateClient());
+        await RoundScenario.SeedAsync(fixture, fixture.Factory.CreateClient());
         await fixture.Factory.DisposeAsync(); // from here on the host runs as a process that can be killed
 
         var layout = fixture.Scope.Layout;

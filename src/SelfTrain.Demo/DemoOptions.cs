@@ -12,6 +12,9 @@ public sealed record DemoOptions
     public int Rounds { get; init; } = 1;
     public int Epochs { get; init; } = 8;
     public double TargetPrecision { get; init; } = 0.95;
+
+    /// <summary>Rounds after the first judge the pool by the champion and its own teacher together.</summary>
+    public bool SecondOpinion { get; init; }
     public int Seed { get; init; } = 1;
 
     /// <summary>The local host's base address.</summary>

@@ -11,6 +11,7 @@ using SelfTrain.Inference;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
 using SelfTrain.Workflow.Round;
+using SelfTrain.Workflow.Round.Steps;
 using Spectre.Console;
 
 namespace SelfTrain.Demo;
@@ -70,6 +71,7 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
             {
                 architecture = StudentDefaults.Architecture(FashionMnist.ImageSize, channels: 1), inputSize = FashionMnist.ImageSize, channels = 1,
                 epochs = options.Epochs, maxRounds = options.Rounds, targetPrecision = options.TargetPrecision, seed = options.Seed,
+                secondOpinion = options.SecondOpinion,
             }, cancellationToken);
             var ended = await api.FollowRoundAsync(id, round =>
             {
@@ -81,8 +83,10 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
             var final = ended.Completed ?? throw new InvalidOperationException($"Round {id} {ended.Status.ToLowerInvariant()}: {string.Join("; ", ended.Reasons)}");
             task.Value = task.MaxValue;
             if (final.Promoted) await api.WaitForChampionAsync(final.Champion, TimeSpan.FromSeconds(60), cancellationToken);
-            return ($"{id}-r1", final);
+            return (id, final);
         });
+        // Each round reported itself to runs/{instance}-r{n}/; the status endpoint shows only the last.
+        var rounds = await ReadRoundsAsync(roundId, result.Round, cancellationToken);
         var student = result.Champion != teacher ? result.Champion
             : result.Candidate ?? throw new InvalidOperationException($"The last round produced no candidate: {string.Join("; ", result.Reasons)}");
         var decision = result.Validation?.Decision;
@@ -96,7 +100,7 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
         {
             progress.AddTask("training the naive and oracle students").IsIndeterminate();
             return await new ReferenceStudents(storage, _layout, trainer)
-                .TrainAsync(roundId, splits, poolContents, teacherLabels, teacher, work, options.Threads, cancellationToken);
+                .TrainAsync($"{roundId}-r1", splits, poolContents, teacherLabels, teacher, work, options.Threads, cancellationToken);
         });
 
         var report = await StepAsync("report", async progress =>
@@ -104,8 +108,8 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
             progress.AddTask("scoring A, B, naive and oracle on gold/test").IsIndeterminate();
             // The last round's thresholds apply to its teacher's labels: model A's, read above, unless rounds relabelled the pool.
             var lastTeacherLabels = result.Teacher == teacher ? teacherLabels : await pool.ReadLabelsAsync(cancellationToken);
-            return await BuildReportAsync(splits, teacher, student, references, result, poolContents, lastTeacherLabels.Values, models, predictions, roundId,
-                cancellationToken);
+            return await BuildReportAsync(splits, teacher, student, references, result, rounds, poolContents, lastTeacherLabels.Values, models, predictions,
+                roundId, cancellationToken);
         });
         var markdown = await ReportWriter.WriteAsync(report, runDirectory, cancellationToken);
         Directory.Delete(work, recursive: true); // shards and model A's 64 MB; the report has what they showed
@@ -116,7 +120,7 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
     }
 
     private async Task<DemoReport> BuildReportAsync(FashionMnistSplits splits, string teacher, string student, ReferenceStudents.Trained references,
-        RoundResult result, ContentAddress[] poolContents, IEnumerable<LabelRecord> lastTeacherLabels, ModelStore models, IReadOnlyList<PredictCall> predictions, string roundId,
+        RoundResult result, IReadOnlyList<RoundResult> rounds, ContentAddress[] poolContents, IEnumerable<LabelRecord> lastTeacherLabels, ModelStore models, IReadOnlyList<PredictCall> predictions, string roundId,
         CancellationToken cancellationToken)
     {
         var inference = new InferenceOptions();
@@ -136,6 +140,12 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
                 var model = await ModelFolder.ReadAsync(directory, cancellationToken);
                 loaded.Add(new ScoredModel(role, model.Onnx, OnnxClassifier.Load(model.Onnx, model.Manifest, inference)));
             }
+            foreach (var round in rounds.Where(r => r.Candidate is not null))
+            {
+                var (onnx, manifest) = round.Promoted ? await models.LoadAsync(round.Candidate!, cancellationToken)
+                    : await models.LoadCandidateAsync(round.Candidate!, cancellationToken);
+                loaded.Add(new ScoredModel($"B{round.Round}", onnx, OnnxClassifier.Load(onnx, manifest, inference)));
+            }
             var speedImages = Enumerable.Range(0, Math.Min(SpeedImages, splits.Test.Count)).Select(i => GoldSeeder.Png(splits.Test, i)).ToArray();
             var (scores, goldPredictions) = await new ModelScoring(new GoldEvaluator(new GoldStore(storage, _layout), _serving), _serving)
                 .ScoreAsync(loaded, speedImages, FashionMnist.ClassNames.Count, cancellationToken);
@@ -154,11 +164,13 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
                 Student = scores[1],
                 Naive = scores[2],
                 Oracle = scores[3],
-                Promoted = result.Promoted,
+                Promoted = student == result.Champion,
+                Rounds = [.. rounds.Where(r => r.Candidate is not null).Select((r, i) => new RoundScore(r.Round, r.Teacher, r.Promoted, scores[4 + i]))],
                 GateReasons = result.Reasons,
                 StudentVersusTeacher = new PairedTest(aOnly, bOnly, p),
                 TargetPrecision = options.TargetPrecision,
-                PseudoLabels = PseudoLabelAudit.Of(result.Thresholds, result.Teacher, lastTeacherLabels, truth, FashionMnist.ClassNames),
+                // A committee's pseudo-labels are in its shards, not in the label rows the audit reads.
+                PseudoLabels = result.SecondOpinion is null ? PseudoLabelAudit.Of(result.Thresholds, result.Teacher, lastTeacherLabels, truth, FashionMnist.ClassNames) : [],
                 Steps = [.. _steps],
                 RoundPhases = [.. result.PhaseSeconds.Select(p => new PhaseTime(p.Key, p.Value))],
                 PredictCalls = predictions,
@@ -168,6 +180,20 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
         {
             foreach (var model in loaded) model.Classifier.Dispose();
         }
+    }
+
+    /// <summary>The results of rounds 1 to <paramref name="last"/> of a round instance, as each wrote them to <c>runs/</c>.</summary>
+    private async Task<IReadOnlyList<RoundResult>> ReadRoundsAsync(string instanceId, int last, CancellationToken cancellationToken)
+    {
+        var runs = storage.Blobs.GetBlobContainerClient(_layout.Runs);
+        var rounds = new List<RoundResult>();
+        for (var round = 1; round <= last; round++)
+        {
+            var blob = runs.GetBlobClient(RoundReportWriter.ReportPath($"{instanceId}-r{round}"));
+            rounds.Add((await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToObjectFromJson<RoundResult>(SelfTrainJson.Options)
+                ?? throw new InvalidDataException($"{blob.Name} holds no round result."));
+        }
+        return rounds;
     }
 
     /// <summary>A few gold/test images through <c>POST /api/predict</c>: the answer names the model that gave it.</summary>

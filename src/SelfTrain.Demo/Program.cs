@@ -13,6 +13,7 @@ var pool = new Option<string>("--pool") { Description = "production images to up
 var rounds = new Option<int>("--rounds") { Description = "self-training rounds (each promoted student teaches the next)", DefaultValueFactory = _ => 1 };
 var epochs = new Option<int>("--epochs") { Description = "training epochs of each student", DefaultValueFactory = _ => 8 };
 var precision = new Option<double>("--target-precision") { Description = "precision the accepted pseudo-labels must reach on gold/validation", DefaultValueFactory = _ => 0.95 };
+var secondOpinion = new Option<bool>("--second-opinion") { Description = "later rounds judge the pool by the champion and its own teacher together (the round's secondOpinion)" };
 var seed = new Option<int>("--seed") { Description = "seed of the first round's training", DefaultValueFactory = _ => 1 };
 var host = new Option<string>("--host") { Description = "the running local host's base address", Required = true };
 var trainer = new Option<string>("--trainer") { Description = "the trainer executable", Required = true };
@@ -33,7 +34,7 @@ precision.Validators.Add(result => { if (result.GetValueOrDefault<double>() is <
 
 var command = new RootCommand("Runs the self-training loop end to end against a running SelfTrain host and trainer worker, and writes a report.")
 {
-    gold, pool, rounds, epochs, precision, seed, host, trainer, output, threads,
+    gold, pool, rounds, epochs, precision, secondOpinion, seed, host, trainer, output, threads,
 };
 command.SetAction(async (parse, cancellationToken) =>
 {
@@ -45,6 +46,7 @@ command.SetAction(async (parse, cancellationToken) =>
         Rounds = parse.GetValue(rounds),
         Epochs = parse.GetValue(epochs),
         TargetPrecision = parse.GetValue(precision),
+        SecondOpinion = parse.GetValue(secondOpinion),
         Seed = parse.GetValue(seed),
         Host = new Uri(parse.GetValue(host)!),
         Trainer = parse.GetValue(trainer)!,

@@ -49,7 +49,7 @@ public sealed class RoundFunctions(RoundsHandler rounds, TrainingResultRouter ro
         new BuildShardGroup().RunAsync(context, context.GetInput<ShardGroupRequest>()!);
 
     [Function(nameof(PlanRound))]
-    public Task<RoundPlan> Plan([ActivityTrigger] RoundRequest request) => planner.PlanAsync();
+    public Task<RoundPlan> Plan([ActivityTrigger] RoundRequest request) => planner.PlanAsync(request.SecondOpinion);
 
     [Function(nameof(CalibrateThresholds))]
     public Task<IReadOnlyList<ClassThreshold>> Calibrate([ActivityTrigger] CalibrationRequest request) => calibrator.CalibrateAsync(request);

@@ -1,4 +1,5 @@
 using SelfTrain.Core.Evaluation;
+using SelfTrain.Core.Labels;
 using SelfTrain.Inference;
 using SelfTrain.Storage;
 
@@ -19,11 +20,33 @@ public sealed class GoldEvaluator(GoldStore gold, ServingOptions options)
     public async Task<IReadOnlyList<GoldPredictions>> PredictAsync(GoldSplit split, IReadOnlyList<OnnxClassifier> models,
         CancellationToken cancellationToken = default)
     {
+        var (truth, probabilities) = await ProbabilitiesAsync(split, models, cancellationToken);
+        return models.Select((model, m) => Of(model.Manifest.Version, truth, probabilities[m])).ToArray();
+    }
+
+    /// <summary>The committee of <paramref name="models"/>: each image's prediction from the mean of their probabilities.</summary>
+    public async Task<GoldPredictions> PredictCommitteeAsync(GoldSplit split, IReadOnlyList<OnnxClassifier> models,
+        CancellationToken cancellationToken = default)
+    {
+        var (truth, probabilities) = await ProbabilitiesAsync(split, models, cancellationToken);
+        var mean = Enumerable.Range(0, truth.Length).Select(i => Committee.Mean(probabilities.Select(m => m[i]).ToArray())).ToArray();
+        return Of(string.Join("+", models.Select(m => m.Manifest.Version)), truth, mean);
+    }
+
+    private static GoldPredictions Of(string model, int[] truth, float[][] probabilities)
+    {
+        var best = probabilities.Select(p => Array.IndexOf(p, p.Max())).ToArray();
+        return new GoldPredictions(model, truth, best, probabilities.Select((p, i) => (double)p[best[i]]).ToArray());
+    }
+
+    /// <summary>Every model's probability vector for every image of the split (each image downloaded once), and the truth.</summary>
+    private async Task<(int[] Truth, float[][][] Probabilities)> ProbabilitiesAsync(GoldSplit split, IReadOnlyList<OnnxClassifier> models,
+        CancellationToken cancellationToken)
+    {
         var images = await gold.ListAsync(split, cancellationToken);
         if (images.Count == 0) throw new InvalidOperationException($"The gold {split} split has no images.");
 
-        var predicted = models.Select(_ => new int[images.Count]).ToArray();
-        var confidence = models.Select(_ => new double[images.Count]).ToArray();
+        var probabilities = models.Select(_ => new float[images.Count][]).ToArray();
         foreach (var chunk in Enumerable.Range(0, images.Count).Chunk(options.BatchSize * 4))
         {
             var bytes = new byte[chunk.Length][];
@@ -35,15 +58,10 @@ public sealed class GoldEvaluator(GoldStore gold, ServingOptions options)
             {
                 var outcomes = ImageClassifier.Classify(models[m], bytes, options.Limits);
                 for (var i = 0; i < chunk.Length; i++)
-                {
-                    var prediction = outcomes[i].Prediction
-                        ?? throw new InvalidDataException($"Gold image {images[chunk[i]].BlobName} cannot be read: {outcomes[i].Rejection!.Message}");
-                    predicted[m][chunk[i]] = prediction.ClassIndex;
-                    confidence[m][chunk[i]] = prediction.Confidence;
-                }
+                    probabilities[m][chunk[i]] = (outcomes[i].Prediction
+                        ?? throw new InvalidDataException($"Gold image {images[chunk[i]].BlobName} cannot be read: {outcomes[i].Rejection!.Message}")).Probabilities;
             }
         }
-        var truth = images.Select(i => i.ClassIndex).ToArray();
-        return models.Select((model, m) => new GoldPredictions(model.Manifest.Version, truth, predicted[m], confidence[m])).ToArray();
+        return (images.Select(i => i.ClassIndex).ToArray(), probabilities);
     }
 }

@@ -70,6 +70,26 @@ public sealed class ReportWriterTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_directory, "pseudo-labels.png")));
         Assert.DoesNotContain("pseudo-labels.png", text);
         Assert.Contains("No, B did not beat A", text);
-        Assert.Contains("B was not promoted.", text);
+        Assert.Contains("No student was promoted: A serves on.", text);
+    }
+
+    [Fact]
+    public async Task Each_round_has_its_line_measured_against_A_and_against_its_own_teacher()
+    {
+        var b1 = Score("B1", 0.865) with { Version = "student-r1" };
+        var b2 = Score("B2", 0.868) with { Version = "student-r2" };
+        var report = Report([]) with
+        {
+            Student = b1,
+            Rounds = [new RoundScore(1, "A-v1", Promoted: true, b1), new RoundScore(2, "student-r1", Promoted: false, b2)],
+        };
+
+        var text = await File.ReadAllTextAsync(await ReportWriter.WriteAsync(report, _directory, CancellationToken.None));
+
+        Assert.Contains("| B1 | A-v1 | promoted | 86.5% (84.5%–88.5%) | +6.5 pt | +6.5 pt |", text);
+        Assert.Contains("| B2 | student-r1 | kept out | 86.8% (84.8%–88.8%) | +6.8 pt | +0.3 pt |", text);
+        Assert.Contains("| naive | A | – | 82.0% | +2.0 pt | – |", text);
+        Assert.Contains("B (student-r1) serves now.", text);
+        Assert.Contains("The last round's gate reasons:", text);
     }
 }

@@ -59,6 +59,49 @@ public sealed class ShardBuilderTests
         Assert.DoesNotContain(labels.Partitions, p => Exists(shards, p)); // nothing accepted: no shard written
     }
 
+    [Fact]
+    public async Task With_a_second_opinion_each_sample_carries_the_mean_of_both_models_and_rows_keep_the_teacher_s_label()
+    {
+        await using var scope = await AzuriteStorage.CreateScopeAsync();
+        var (builder, labels, teacher, pngs) = await SeedAsync(scope);
+        var elder = new LinearTestModel("elder", Classes, Side, Side, seed: 7, channels: 3);
+        await new ModelStore(scope.Account, scope.Layout).SaveAsync(elder.Onnx, elder.Manifest);
+
+        var counts = ShardCounts.Sum(await Task.WhenAll(labels.Partitions.Select(p =>
+            builder.BuildPoolShardAsync(new ShardRequest("round", p, "teacher", null, Side, Classes, Channels: 3, SecondOpinion: "elder")))), Classes);
+
+        Assert.Equal((Images, Images / 2), (counts.Accepted, counts.Relabelled));
+        // What each sample should carry: the teacher's row (its own half as stored, the other half as it relabelled
+        // them) averaged with the elder's view of the same image.
+        using var elderModel = OnnxClassifier.Load(elder.Onnx, elder.Manifest, new InferenceOptions());
+        var elderViews = ImageClassifier.Classify(elderModel, pngs, ImageLimits.Default);
+        var expected = new List<float[]>();
+        for (var i = 0; i < Images; i++)
+        {
+            var row = (await labels.GetAsync(ContentAddress.Of(pngs[i])))!;
+            Assert.Equal("teacher", row.ModelVersion); // the committee's view goes into the shard, not the row
+            expected.Add(Committee.Mean([row.Prediction!.Probabilities, elderViews[i].Prediction!.Probabilities]));
+        }
+        var shards = scope.Account.Blobs.GetBlobContainerClient(scope.Layout.Shards);
+        var carried = new List<float[]>();
+        foreach (var partition in labels.Partitions.Where(p => Exists(shards, p)))
+        {
+            var blob = shards.GetBlobClient(ShardBuilder.PoolShard("round", partition));
+            await using var stream = await blob.OpenReadAsync();
+            carried.AddRange((await ShardReader.ReadAllAsync(stream, blob.Name)).Samples.Select(s => s.Probabilities!));
+        }
+        // Each expected vector is carried by exactly one sample (shards store probabilities at reduced precision).
+        Assert.Equal(expected.Count, carried.Count);
+        foreach (var vector in expected)
+        {
+            var match = carried.FindIndex(c => c.Zip(vector).All(x => Math.Abs(x.First - x.Second) < 1e-3));
+            Assert.True(match >= 0, $"no sample carries [{string.Join(", ", vector)}]");
+            carried.RemoveAt(match);
+        }
+        // The elder's view mattered: no expected vector is the teacher's stored row alone.
+        Assert.DoesNotContain(expected, p => p.SequenceEqual([0.9f, 0.05f, 0.05f]));
+    }
+
     private static bool Exists(Azure.Storage.Blobs.BlobContainerClient shards, string partition) =>
         shards.GetBlobClient(ShardBuilder.PoolShard("round", partition)).Exists().Value;
 

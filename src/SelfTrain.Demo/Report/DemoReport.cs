@@ -15,7 +15,11 @@ public sealed record DemoReport
     public required ModelScore Naive { get; init; }
     public required ModelScore Oracle { get; init; }
 
+    /// <summary>Whether a student serves at the end: some round promoted its candidate.</summary>
     public required bool Promoted { get; init; }
+
+    /// <summary>Each round's candidate (B1, B2, ...) scored on gold/test, with its teacher and the gate's decision.</summary>
+    public IReadOnlyList<RoundScore> Rounds { get; init; } = [];
 
     /// <summary>The gate's reasons for the last round's decision.</summary>
     public required IReadOnlyList<string> GateReasons { get; init; }
@@ -52,6 +56,9 @@ public sealed record ModelScore(
     IReadOnlyList<ReliabilityBin> Reliability,
     long OnnxBytes,
     double ImagesPerSecond);
+
+/// <summary>One round's candidate on gold/test: which model taught it and whether the gate promoted it.</summary>
+public sealed record RoundScore(int Round, string Teacher, bool Promoted, ModelScore Score);
 
 public sealed record PairedTest(long FirstOnly, long SecondOnly, double PValue);
 

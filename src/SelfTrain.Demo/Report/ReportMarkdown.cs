@@ -30,10 +30,10 @@ public static class ReportMarkdown
         md.AppendLine("## Answer").AppendLine();
         md.AppendLine(Answer(report)).AppendLine();
         md.AppendLine(Inv, $"For reference, with the same trainer and budget: a student copying A's labels (naive) reached {Percent(report.Naive.Accuracy)}, one trained on the pool's true labels (oracle) {Percent(report.Oracle.Accuracy)}.").AppendLine();
-        md.AppendLine(report.Promoted ? "B was promoted." : "B was not promoted.");
+        md.AppendLine(report.Promoted ? $"B ({Cell(report.Student.Version)}) serves now." : "No student was promoted: A serves on.");
         if (report.GateReasons.Count > 0)
         {
-            md.AppendLine().AppendLine("The gate's reasons:").AppendLine();
+            md.AppendLine().AppendLine(report.Rounds.Count > 1 ? "The last round's gate reasons:" : "The gate's reasons:").AppendLine();
             foreach (var reason in report.GateReasons)
             {
                 md.AppendLine(Inv, $"- {reason}");
@@ -46,6 +46,24 @@ public static class ReportMarkdown
         foreach (var (name, m) in new[] { ("A (teacher)", report.Teacher), ("B (student)", report.Student), ("naive copy", report.Naive), ("oracle (true labels)", report.Oracle) })
         {
             md.AppendLine(Inv, $"| {name} | {Cell(m.Version)} | {Cell(m.Recipe)} | {Percent(m.Accuracy)} ({Percent(m.AccuracyLow95)}–{Percent(m.AccuracyHigh95)}) | {m.MacroF1:0.000} | {m.ExpectedCalibrationError:0.000} | {m.OnnxBytes / 1e6:0.00} | {m.ImagesPerSecond:0} |");
+        }
+
+        if (report.Rounds.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Rounds").AppendLine();
+            md.AppendLine("Each round's candidate on gold/test; a promoted one teaches the next round.").AppendLine();
+            md.AppendLine("| Model | Teacher | Gate | Accuracy (95% CI) | Over A | Over its teacher |");
+            md.AppendLine("| --- | --- | --- | ---: | ---: | ---: |");
+            md.AppendLine(Inv, $"| A | – | served first | {Percent(report.Teacher.Accuracy)} ({Percent(report.Teacher.AccuracyLow95)}–{Percent(report.Teacher.AccuracyHigh95)}) | – | – |");
+            var accuracyOf = new Dictionary<string, double> { [report.Teacher.Version] = report.Teacher.Accuracy };
+            foreach (var r in report.Rounds)
+            {
+                accuracyOf[r.Score.Version] = r.Score.Accuracy;
+                var overTeacher = accuracyOf.TryGetValue(r.Teacher, out var t) ? Points(r.Score.Accuracy - t) : "–";
+                md.AppendLine(Inv, $"| B{r.Round} | {Cell(r.Teacher)} | {(r.Promoted ? "promoted" : "kept out")} | {Percent(r.Score.Accuracy)} ({Percent(r.Score.AccuracyLow95)}–{Percent(r.Score.AccuracyHigh95)}) | {Points(r.Score.Accuracy - report.Teacher.Accuracy)} | {overTeacher} |");
+            }
+            md.AppendLine(Inv, $"| naive | A | – | {Percent(report.Naive.Accuracy)} | {Points(report.Naive.Accuracy - report.Teacher.Accuracy)} | – |");
+            md.AppendLine(Inv, $"| oracle | true labels | – | {Percent(report.Oracle.Accuracy)} | {Points(report.Oracle.Accuracy - report.Teacher.Accuracy)} | – |");
         }
 
         if (report.PseudoLabels.Count > 0)
@@ -116,6 +134,8 @@ public static class ReportMarkdown
         index >= 0 && index < model.Recall.Count ? Percent(model.Recall[index]) : "–";
 
     private static string Percent(double value) => (value * 100).ToString("0.0", Inv) + "%";
+
+    private static string Points(double difference) => (difference * 100).ToString("+0.0;-0.0;0.0", Inv) + " pt";
 
     private static string PValue(double p) => p >= 0.001 ? p.ToString("0.000", Inv) : p.ToString("0.0e-0", Inv);
 

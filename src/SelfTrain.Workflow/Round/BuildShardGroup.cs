@@ -10,7 +10,8 @@ public sealed class BuildShardGroup : TaskOrchestrator<ShardGroupRequest, IReadO
 {
     public override async Task<IReadOnlyList<ShardCounts>> RunAsync(TaskOrchestrationContext context, ShardGroupRequest input) =>
         await Task.WhenAll(input.Partitions.Select(partition => context.CallActivityAsync<ShardCounts>(nameof(BuildPoolShard),
-            new ShardRequest(input.RoundId, partition, input.Teacher, input.Thresholds, input.InputSize, input.Classes, input.Channels), RoundRetry.Activity)));
+            new ShardRequest(input.RoundId, partition, input.Teacher, input.Thresholds, input.InputSize, input.Classes, input.Channels, input.SecondOpinion),
+            RoundRetry.Activity)));
 }
 
 internal static class RoundRetry

@@ -9,7 +9,7 @@ namespace SelfTrain.Workflow.Round;
 
 public sealed class PlanRound(RoundPlanner planner) : TaskActivity<RoundRequest, RoundPlan>
 {
-    public override Task<RoundPlan> RunAsync(TaskActivityContext context, RoundRequest input) => planner.PlanAsync();
+    public override Task<RoundPlan> RunAsync(TaskActivityContext context, RoundRequest input) => planner.PlanAsync(input.SecondOpinion);
 }
 
 public sealed class CalibrateThresholds(ThresholdCalibrator calibrator) : TaskActivity<CalibrationRequest, IReadOnlyList<ClassThreshold>>

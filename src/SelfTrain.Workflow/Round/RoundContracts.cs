@@ -40,6 +40,13 @@ public sealed record RoundRequest
     /// <summary>Partitions per shard-building sub-orchestration, so the history stays small with thousands.</summary>
     public int PartitionsPerGroup { get; init; } = 16;
 
+    /// <summary>
+    /// Whether the champion's own teacher, when it is stored and has the same classes, judges the pool beside the
+    /// champion: thresholds and pseudo-labels then come from the average of both models' probabilities, two views
+    /// that err differently, rather than from the champion alone (which a student would copy, errors and all).
+    /// </summary>
+    public bool SecondOpinion { get; init; }
+
     /// <summary>Rounds to run (Noisy Student iteration): after a promotion, the pool is relabelled and the next round starts.</summary>
     public int MaxRounds { get; init; } = 1;
 
@@ -50,9 +57,10 @@ public sealed record RoundRequest
 /// <summary>The orchestration's custom status at every step.</summary>
 public sealed record RoundStatus(int Round, string Phase, int Done, int Total, string? Detail = null);
 
-public sealed record RoundPlan(string Teacher, IReadOnlyList<string> Classes, IReadOnlyList<string> Partitions);
+/// <param name="SecondOpinion">The model that judges the pool beside the teacher, when the request asked for one and there is one.</param>
+public sealed record RoundPlan(string Teacher, IReadOnlyList<string> Classes, IReadOnlyList<string> Partitions, string? SecondOpinion = null);
 
-public sealed record CalibrationRequest(string Teacher, double TargetPrecision);
+public sealed record CalibrationRequest(string Teacher, double TargetPrecision, string? SecondOpinion = null);
 
 /// <summary>
 /// The student a round trains: network, square input side and channels. Requests from before channels were chosen
@@ -72,10 +80,10 @@ public sealed record StudentShape(string Architecture, int InputSize, int Channe
 
 /// <param name="Channels">Of the stored images: 1 gray, 3 RGB.</param>
 public sealed record ShardRequest(string RoundId, string Partition, string Teacher, IReadOnlyList<double>? Thresholds, int InputSize, int Classes,
-    int Channels = 1);
+    int Channels = 1, string? SecondOpinion = null);
 
 public sealed record ShardGroupRequest(string RoundId, IReadOnlyList<string> Partitions, string Teacher, IReadOnlyList<double>? Thresholds,
-    int InputSize, int Classes, int Channels = 1);
+    int InputSize, int Classes, int Channels = 1, string? SecondOpinion = null);
 
 /// <summary>
 /// What one shard holds; <see cref="Blob"/> is null when nothing was accepted. <see cref="Unusable"/>: rows with no
@@ -122,6 +130,9 @@ public sealed record RoundResult
 {
     public required int Round { get; init; }
     public required string Teacher { get; init; }
+
+    /// <summary>The model that judged the pool beside the teacher (<see cref="RoundRequest.SecondOpinion"/>); null when none did.</summary>
+    public string? SecondOpinion { get; init; }
 
     /// <summary>The teacher's class names, in index order (empty in results written before they were recorded).</summary>
     public IReadOnlyList<string> Classes { get; init; } = [];

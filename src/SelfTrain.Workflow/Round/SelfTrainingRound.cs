@@ -39,9 +39,10 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
         IReadOnlyList<ClassThreshold> thresholds = [];
         if (request.Recipe == Recipes.NoisyStudent)
         {
-            context.SetCustomStatus(new RoundStatus(request.Round, "calibrate", 0, classes, $"teacher {plan.Teacher}"));
+            context.SetCustomStatus(new RoundStatus(request.Round, "calibrate", 0, classes,
+                plan.SecondOpinion is { } second ? $"teacher {plan.Teacher} with {second}" : $"teacher {plan.Teacher}"));
             thresholds = await context.CallActivityAsync<IReadOnlyList<ClassThreshold>>(nameof(CalibrateThresholds),
-                new CalibrationRequest(plan.Teacher, request.TargetPrecision), RoundRetry.Activity);
+                new CalibrationRequest(plan.Teacher, request.TargetPrecision, plan.SecondOpinion), RoundRetry.Activity);
             Phase("calibrate", classes, classes);
         }
 
@@ -53,7 +54,7 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
         foreach (var wave in groups.Chunk(4))
         {
             var results = await Task.WhenAll(wave.Select((group, i) => context.CallSubOrchestratorAsync<IReadOnlyList<ShardCounts>>(nameof(BuildShardGroup),
-                new ShardGroupRequest(roundId, group, plan.Teacher, limits, student.InputSize, classes, student.Channels),
+                new ShardGroupRequest(roundId, group, plan.Teacher, limits, student.InputSize, classes, student.Channels, plan.SecondOpinion),
                 new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-r{request.Round}-shards-{built.Count + i}" })));
             built.AddRange(results.SelectMany(r => r));
             context.SetCustomStatus(new RoundStatus(request.Round, "shards", built.Count, plan.Partitions.Count));
@@ -103,6 +104,7 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
         {
             Round = request.Round,
             Teacher = plan.Teacher,
+            SecondOpinion = plan.SecondOpinion,
             Classes = plan.Classes,
             Finished = context.CurrentUtcDateTime,
             Candidate = candidate,

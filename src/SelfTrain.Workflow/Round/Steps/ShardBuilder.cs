@@ -13,7 +13,8 @@ namespace SelfTrain.Workflow.Round.Steps;
 /// every labelled pool image: a row another version labelled (an earlier champion, before a promotion, rollback or
 /// manual change) is labelled again by the teacher first, and the row updated. An image is kept when the teacher's
 /// confidence passes its class's threshold, stored with the teacher's soft probabilities at the student's input size
-/// and channels. A shard's name depends only on the round and partition, so a retried step overwrites its own shard
+/// and channels. With a second opinion, both models judge each image and the sample carries the mean of their
+/// probabilities (the row keeps the teacher's own label). A shard's name depends only on the round and partition, so a retried step overwrites its own shard
 /// rather than adding samples. Everything streams — rows from the table, a chunk of images at a time downloaded,
 /// relabelled in one batch and decoded in parallel, samples onto a disk spool, the spool into the blob — so a
 /// partition of any size costs one chunk of images in memory; samples keep the table's order (by content hash).
@@ -33,19 +34,20 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
         int belowThreshold = 0, unusable = 0, relabelled = 0;
         bool Passes(Prediction p) => request.Thresholds is not { } t || p.Confidence >= t[p.ClassIndex];
 
-        // A row the teacher labelled is judged before its image is downloaded; any other is judged once relabelled.
+        // A row the teacher labelled is judged before its image is downloaded (unless a second opinion must see the
+        // image too); any other is judged once relabelled.
         async IAsyncEnumerable<LabelRecord> Candidates()
         {
             await foreach (var row in labels.ReadPartitionAsync(request.Partition, cancellationToken))
             {
                 if (row.Status != LabelStatus.Labelled || row.Prediction is null) { unusable++; continue; }
-                if (row.ModelVersion == request.Teacher && !Passes(row.Prediction)) { belowThreshold++; continue; }
+                if (request.SecondOpinion is null && row.ModelVersion == request.Teacher && !Passes(row.Prediction)) { belowThreshold++; continue; }
                 yield return row;
             }
         }
 
         var incoming = storage.Blobs.GetBlobContainerClient(layout.Incoming);
-        OnnxClassifier? teacher = null;
+        OnnxClassifier? teacher = null, second = null;
         async Task<ShardSample?[]> SamplesAsync(LabelRecord[] rows, CancellationToken ct)
         {
             var images = await DownloadAsync(rows, (row, c) => incoming.DownloadFirstExistingAsync(row.BlobNames, c), ct);
@@ -62,17 +64,25 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
                 }
                 relabelled += updated.Count(u => u is not null);
             }
+            var judged = rows.Select(r => r.Prediction!).ToArray();
+            if (request.SecondOpinion is { } version)
+            {
+                second ??= await loader.LoadAsync(version, ct);
+                var present = Enumerable.Range(0, rows.Length).Where(i => images[i] is not null).ToArray();
+                var outcomes = ImageClassifier.Classify(second, present.Select(i => images[i]!).ToArray(), options.Limits);
+                for (var k = 0; k < present.Length; k++)
+                    judged[present[k]] = Committee.Join(judged[present[k]], [outcomes[k].Prediction], second.Manifest.Classes);
+            }
             for (var i = 0; i < rows.Length; i++)
             {
                 if (images[i] is null) unusable++; // every upload of it is gone, or the teacher refused it
-                else if (!Passes(rows[i].Prediction!))
+                else if (!Passes(judged[i]))
                 {
                     belowThreshold++;
                     images[i] = null;
                 }
             }
-            return Decode(images, request.InputSize, request.Channels,
-                (pixels, i) => ShardSample.Soft(pixels, rows[i].Prediction!.Probabilities), ct);
+            return Decode(images, request.InputSize, request.Channels, (pixels, i) => ShardSample.Soft(pixels, judged[i].Probabilities), ct);
         }
 
         try
@@ -87,6 +97,7 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
         finally
         {
             teacher?.Dispose();
+            second?.Dispose();
         }
     }
 

@@ -145,7 +145,7 @@ public static class DashboardPage
             var validation = result.Validation;
             var accuracy = validation is null ? "" : $"{RoundSummary.Percent(validation.Champion.Accuracy)} → {(validation.Candidate is { } c ? RoundSummary.Percent(c.Accuracy) : "—")}";
             page.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(round.Id)}</td><td>{E(Time(result.Finished ?? round.Written))}</td><td>{Decision(result)}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td>{E(result.Teacher)} → {E(result.Candidate ?? "—")}</td><td class=\"n\">{E(accuracy)}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td>{E(RoundSummary.Teachers(result))} → {E(result.Candidate ?? "—")}</td><td class=\"n\">{E(accuracy)}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{E(validation is null ? "" : validation.Decision.PValue.ToString("G3", CultureInfo.InvariantCulture))}</td><td>");
             Timeline(page, result.PhaseSeconds);
             page.Append("</td></tr>");

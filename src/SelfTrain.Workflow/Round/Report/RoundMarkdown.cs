@@ -13,7 +13,7 @@ public static class RoundMarkdown
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# Round {Cell(roundId)}").AppendLine();
         if (result.Finished is { } finished)
-            md.AppendLine(CultureInfo.InvariantCulture, $"Finished {finished.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; teacher `{result.Teacher}`, {result.GoldImages} gold training images, {result.TrainingAttempts} training attempt(s).").AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Finished {finished.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; teacher `{RoundSummary.Teachers(result)}`, {result.GoldImages} gold training images, {result.TrainingAttempts} training attempt(s).").AppendLine();
         md.AppendLine(RoundSummary.Headline(result)).AppendLine();
         foreach (var reason in result.Reasons) md.AppendLine(CultureInfo.InvariantCulture, $"- {Cell(reason)}");
         if (result.Hints.Count > 0)

@@ -20,6 +20,10 @@ public static class RoundSummary
             : $"Kept {kept}; candidate {result.Candidate ?? "none"} was not promoted{figures}.";
     }
 
+    /// <summary>Who judged the pool: the teacher, and its second opinion when there was one.</summary>
+    public static string Teachers(RoundResult result) =>
+        result.SecondOpinion is { } second ? $"{result.Teacher} (with {second})" : result.Teacher;
+
     public static IReadOnlyList<RoundClassLine> PerClass(RoundResult result)
     {
         var classes = RoundPlots.ClassNames(result);

@@ -8,16 +8,20 @@ namespace SelfTrain.Host;
 /// <summary>
 /// OpenTelemetry for the local host: the pipeline's spans and metrics (<see cref="SelfTrainTelemetry"/>) and ASP.NET
 /// Core's requests, sent by OTLP when an endpoint is configured (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, e.g. a collector
-/// or the .NET Aspire dashboard). Without one nothing is exported: the host's log stays its log.
+/// or the .NET Aspire dashboard). Without one the SDK is not started at all, unless <c>Telemetry:Enabled</c> asks for
+/// it (an exporter added in code, as the tests add theirs): sampled spans that nobody exports cost every request a
+/// third of a millisecond. The dashboard's label stream reads the counters itself and needs neither.
 /// </summary>
 public static class TelemetryRegistration
 {
     public const string ServiceName = "selftrain-host";
     public const string EndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string EnabledSetting = "Telemetry:Enabled";
 
     public static IServiceCollection AddSelfTrainTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         var otlp = !string.IsNullOrEmpty(configuration[EndpointSetting]);
+        if (!otlp && !configuration.GetValue<bool>(EnabledSetting)) return services;
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithTracing(tracing =>

@@ -22,7 +22,7 @@ public sealed class TelemetryTests
     {
         var spans = new List<Activity>();
         var metrics = new List<Metric>();
-        await using var fixture = await HostFixture.CreateAsync(services: services =>
+        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string> { ["Telemetry:Enabled"] = "true" }, services: services =>
         {
             services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
             services.ConfigureOpenTelemetryMeterProvider(meters => meters.AddInMemoryExporter(metrics));
@@ -59,6 +59,15 @@ public sealed class TelemetryTests
         Assert.Contains((string)labelled.Tags["selftrain.class"]!, Classes);
         // The champion gauge: 1 for the version this host serves.
         Assert.Equal(1, Total(metrics, "selftrain.champion", Kind.Gauge, ("selftrain.model", Champion)));
+    }
+
+    [Fact]
+    public async Task Without_an_endpoint_or_the_setting_no_spans_are_made_for_nobody()
+    {
+        await using var fixture = await HostFixture.CreateAsync();
+
+        Assert.Null(fixture.Factory.Services.GetService<TracerProvider>());
+        Assert.Null(fixture.Factory.Services.GetService<MeterProvider>());
     }
 
     private enum Kind { Sum, HistogramCount, Gauge }

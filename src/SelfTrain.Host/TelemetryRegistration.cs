@@ -9,8 +9,8 @@ namespace SelfTrain.Host;
 /// OpenTelemetry for the local host: the pipeline's spans and metrics (<see cref="SelfTrainTelemetry"/>) and ASP.NET
 /// Core's requests, sent by OTLP when an endpoint is configured (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, e.g. a collector
 /// or the .NET Aspire dashboard). Without one the SDK is not started at all, unless <c>Telemetry:Enabled</c> asks for
-/// it (an exporter added in code, as the tests add theirs): sampled spans that nobody exports cost every request a
-/// third of a millisecond. The dashboard's label stream reads the counters itself and needs neither.
+/// it (an exporter added in code, as the tests add theirs): spans nobody exports are work for nothing (about 0.02 ms a
+/// prediction, by <c>bench.sh predict</c>). The dashboard's label stream reads the counters itself and needs neither.
 /// </summary>
 public static class TelemetryRegistration
 {

@@ -92,7 +92,8 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
         var decision = result.Validation?.Decision;
         var verdict = decision is null ? string.Join("; ", result.Reasons)
             : $"{decision.AccuracyGain * 100:+0.00;-0.00} points on gold/validation, McNemar p = {decision.PValue:0.###e+0}{(decision.Reasons.Count > 0 ? "; " + string.Join("; ", decision.Reasons) : "")}";
-        console.MarkupLine($"{(result.Promoted ? "[green]promoted[/]" : "[yellow]not promoted[/]")} {Markup.Escape($"{student}: {verdict}")}");
+        console.MarkupLine(student == result.Champion ? $"[green]serving[/] {Markup.Escape(student)}" : "[yellow]no student was promoted[/]");
+        console.MarkupLine($"{(result.Promoted ? "[green]last round promoted[/]" : "[yellow]last round kept the champion[/]")} {Markup.Escape($"({result.Candidate}): {verdict}")}");
 
         var predictions = await StepAsync("predictions", async _ => await PredictAsync(api, splits.Test, cancellationToken));
 

@@ -20,33 +20,45 @@ public sealed class GoldEvaluator(GoldStore gold, ServingOptions options)
     public async Task<IReadOnlyList<GoldPredictions>> PredictAsync(GoldSplit split, IReadOnlyList<OnnxClassifier> models,
         CancellationToken cancellationToken = default)
     {
-        var (truth, probabilities) = await ProbabilitiesAsync(split, models, cancellationToken);
-        return models.Select((model, m) => Of(model.Manifest.Version, truth, probabilities[m])).ToArray();
+        int[][] predicted = [];
+        double[][] confidence = [];
+        var truth = await VisitAsync(split, models, count =>
+        {
+            predicted = [.. models.Select(_ => new int[count])];
+            confidence = [.. models.Select(_ => new double[count])];
+        }, (i, views) =>
+        {
+            for (var m = 0; m < views.Length; m++) (predicted[m][i], confidence[m][i]) = (views[m].ClassIndex, views[m].Confidence);
+        }, cancellationToken);
+        return models.Select((model, m) => new GoldPredictions(model.Manifest.Version, truth, predicted[m], confidence[m])).ToArray();
     }
 
     /// <summary>The committee of <paramref name="models"/>: each image's prediction from the mean of their probabilities.</summary>
     public async Task<GoldPredictions> PredictCommitteeAsync(GoldSplit split, IReadOnlyList<OnnxClassifier> models,
         CancellationToken cancellationToken = default)
     {
-        var (truth, probabilities) = await ProbabilitiesAsync(split, models, cancellationToken);
-        var mean = Enumerable.Range(0, truth.Length).Select(i => Committee.Mean(probabilities.Select(m => m[i]).ToArray())).ToArray();
-        return Of(string.Join("+", models.Select(m => m.Manifest.Version)), truth, mean);
+        int[] predicted = [];
+        double[] confidence = [];
+        var truth = await VisitAsync(split, models, count => (predicted, confidence) = (new int[count], new double[count]), (i, views) =>
+        {
+            var joined = Committee.Join(views[0], views[1..], models[0].Manifest.Classes);
+            (predicted[i], confidence[i]) = (joined.ClassIndex, joined.Confidence);
+        }, cancellationToken);
+        return new GoldPredictions(string.Join("+", models.Select(m => m.Manifest.Version)), truth, predicted, confidence);
     }
 
-    private static GoldPredictions Of(string model, int[] truth, float[][] probabilities)
-    {
-        var best = probabilities.Select(p => Array.IndexOf(p, p.Max())).ToArray();
-        return new GoldPredictions(model, truth, best, probabilities.Select((p, i) => (double)p[best[i]]).ToArray());
-    }
-
-    /// <summary>Every model's probability vector for every image of the split (each image downloaded once), and the truth.</summary>
-    private async Task<(int[] Truth, float[][][] Probabilities)> ProbabilitiesAsync(GoldSplit split, IReadOnlyList<OnnxClassifier> models,
+    /// <summary>
+    /// Every image of the split, downloaded once and classified by every model: <paramref name="visit"/> gets each
+    /// image's index and the models' predictions, a chunk at a time, so nothing but what it keeps stays in memory.
+    /// </summary>
+    /// <returns>The true class of every image.</returns>
+    private async Task<int[]> VisitAsync(GoldSplit split, IReadOnlyList<OnnxClassifier> models, Action<int> start, Action<int, Prediction[]> visit,
         CancellationToken cancellationToken)
     {
         var images = await gold.ListAsync(split, cancellationToken);
         if (images.Count == 0) throw new InvalidOperationException($"The gold {split} split has no images.");
+        start(images.Count);
 
-        var probabilities = models.Select(_ => new float[images.Count][]).ToArray();
         foreach (var chunk in Enumerable.Range(0, images.Count).Chunk(options.BatchSize * 4))
         {
             var bytes = new byte[chunk.Length][];
@@ -54,14 +66,11 @@ public sealed class GoldEvaluator(GoldStore gold, ServingOptions options)
                 new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = cancellationToken },
                 async (i, ct) => bytes[i] = await gold.DownloadAsync(images[chunk[i]].BlobName, ct));
 
-            for (var m = 0; m < models.Count; m++)
-            {
-                var outcomes = ImageClassifier.Classify(models[m], bytes, options.Limits);
-                for (var i = 0; i < chunk.Length; i++)
-                    probabilities[m][chunk[i]] = (outcomes[i].Prediction
-                        ?? throw new InvalidDataException($"Gold image {images[chunk[i]].BlobName} cannot be read: {outcomes[i].Rejection!.Message}")).Probabilities;
-            }
+            var outcomes = models.Select(model => ImageClassifier.Classify(model, bytes, options.Limits)).ToArray();
+            for (var i = 0; i < chunk.Length; i++)
+                visit(chunk[i], outcomes.Select(o => o[i].Prediction
+                    ?? throw new InvalidDataException($"Gold image {images[chunk[i]].BlobName} cannot be read: {o[i].Rejection!.Message}")).ToArray());
         }
-        return (images.Select(i => i.ClassIndex).ToArray(), probabilities);
+        return images.Select(i => i.ClassIndex).ToArray();
     }
 }

@@ -20,14 +20,6 @@ public sealed class CommitteeTests
     }
 
     [Fact]
-    public void A_view_that_could_not_read_the_image_leaves_the_teacher_alone()
-    {
-        var teacher = Prediction.FromProbabilities([0.7f, 0.2f, 0.1f], Classes);
-
-        Assert.Equal(teacher.Probabilities, Committee.Join(teacher, [null], Classes).Probabilities);
-    }
-
-    [Fact]
     public void Views_of_different_class_counts_are_refused()
     {
         Assert.Throws<ArgumentException>(() => Committee.Mean([[0.5f, 0.5f], [0.2f, 0.3f, 0.5f]]));

@@ -18,7 +18,7 @@ public static class Committee
         return mean;
     }
 
-    /// <summary>The committee's prediction: <paramref name="teacher"/>'s joined by the other views that could read the image.</summary>
-    public static Prediction Join(Prediction teacher, IEnumerable<Prediction?> others, IReadOnlyList<string> classes) =>
-        Prediction.FromProbabilities(Mean([teacher.Probabilities, .. others.OfType<Prediction>().Select(o => o.Probabilities)]), classes);
+    /// <summary>The committee's prediction: <paramref name="teacher"/>'s joined by the other views of the same image.</summary>
+    public static Prediction Join(Prediction teacher, IEnumerable<Prediction> others, IReadOnlyList<string> classes) =>
+        Prediction.FromProbabilities(Mean([teacher.Probabilities, .. others.Select(o => o.Probabilities)]), classes);
 }

@@ -71,11 +71,15 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
                 var present = Enumerable.Range(0, rows.Length).Where(i => images[i] is not null).ToArray();
                 var outcomes = ImageClassifier.Classify(second, present.Select(i => images[i]!).ToArray(), options.Limits);
                 for (var k = 0; k < present.Length; k++)
-                    judged[present[k]] = Committee.Join(judged[present[k]], [outcomes[k].Prediction], second.Manifest.Classes);
+                {
+                    // The thresholds are the committee's: an image only one of them can read cannot be judged by them.
+                    if (outcomes[k].Prediction is { } view) judged[present[k]] = Committee.Join(judged[present[k]], [view], second.Manifest.Classes);
+                    else images[present[k]] = null;
+                }
             }
             for (var i = 0; i < rows.Length; i++)
             {
-                if (images[i] is null) unusable++; // every upload of it is gone, or the teacher refused it
+                if (images[i] is null) unusable++; // every upload of it is gone, or the teacher (or its second opinion) refused it
                 else if (!Passes(judged[i]))
                 {
                     belowThreshold++;

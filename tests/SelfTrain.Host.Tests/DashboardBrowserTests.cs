@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Playwright;
 using SelfTrain.Testing;
 
@@ -24,18 +21,8 @@ public sealed class DashboardBrowserTests
         using var client = new HttpClient { BaseAddress = new Uri(fixture.Url) };
         await RoundScenario.SeedAsync(fixture, client);
 
-        using var started = await client.PostAsJsonAsync("/api/rounds", new { epochs = 15, batchSize = 64, targetPrecision = 0.8, trainingTimeout = "00:05:00", partitionsPerGroup = 3 });
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        using var trainer = new TrainerProcess(fixture.Scope.Layout.Prefix);
-        JsonElement round = default;
-        await Eventually.HoldsAsync(async () =>
-        {
-            round = await client.GetFromJsonAsync<JsonElement>($"/api/rounds/{id}");
-            Assert.DoesNotContain(round.GetProperty("status").GetString(), new[] { "Failed", "Terminated" });
-            return round.GetProperty("status").GetString() == "Completed";
-        }, TimeSpan.FromMinutes(4), "round completed", () => $"{round}\n{trainer.Output}");
-        var result = round.GetProperty("result");
+        var result = await RoundScenario.CompleteRoundAsync(fixture, client,
+            new { epochs = 15, batchSize = 64, targetPrecision = 0.8, trainingTimeout = "00:05:00", partitionsPerGroup = 3 });
         var promoted = result.GetProperty("promoted").GetBoolean();
         var candidate = result.GetProperty("candidate").GetString()!;
         var champion = promoted ? candidate : "champion-a";

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SelfTrain.Core.Data;
 using SelfTrain.Inference;
@@ -12,6 +15,23 @@ internal static class RoundScenario
     // The deployment's default gate judges these rounds, so validation is large enough to measure each class's recall
     // to about a point (100 images per class), and the champion is clearly beaten on every class.
     public const int GoldTrain = 500, Validation = 1000, Pool = 600, ChampionImages = 100;
+
+    /// <summary>Starts a round with <paramref name="request"/>, runs the real trainer for it and returns the completed round's result.</summary>
+    public static async Task<JsonElement> CompleteRoundAsync(HostFixture fixture, HttpClient client, object request)
+    {
+        using var started = await client.PostAsJsonAsync("/api/rounds", request);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        using var trainer = new TrainerProcess(fixture.Scope.Layout.Prefix);
+        JsonElement round = default;
+        await Eventually.HoldsAsync(async () =>
+        {
+            round = await client.GetFromJsonAsync<JsonElement>($"/api/rounds/{id}");
+            Assert.DoesNotContain(round.GetProperty("status").GetString(), new[] { "Failed", "Terminated" });
+            return round.GetProperty("status").GetString() == "Completed";
+        }, TimeSpan.FromMinutes(4), "round completed", () => $"{round}\n{trainer.Output}");
+        return round.GetProperty("result");
+    }
 
     /// <summary>Gold splits, a champion that confuses two pairs of classes, and a pool labelled by the host's watcher.</summary>
     public static async Task SeedAsync(HostFixture fixture, HttpClient client)

@@ -116,19 +116,8 @@ public sealed class RoundTests
 
         // Trained to be worse: one epoch of batches as large as the data, so the student takes a couple of steps
         // from its random start, against a champion right on about half the validation images.
-        using var started = await client.PostAsJsonAsync("/api/rounds", new { epochs = 1, batchSize = 4096, trainingTimeout = "00:05:00" });
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        using var trainer = new TrainerProcess(fixture.Scope.Layout.Prefix);
-        JsonElement body = default;
-        await Eventually.HoldsAsync(async () =>
-        {
-            body = await client.GetFromJsonAsync<JsonElement>($"/api/rounds/{id}");
-            Assert.DoesNotContain(body.GetProperty("status").GetString(), new[] { "Failed", "Terminated" });
-            return body.GetProperty("status").GetString() == "Completed";
-        }, TimeSpan.FromMinutes(4), "round completed", () => $"{body}\n{trainer.Output}");
+        var result = await RoundScenario.CompleteRoundAsync(fixture, client, new { epochs = 1, batchSize = 4096, trainingTimeout = "00:05:00" });
 
-        var result = body.GetProperty("result");
         var decision = result.GetProperty("validation").GetProperty("decision");
         Assert.True(decision.GetProperty("accuracyGain").GetDouble() < 0, decision.ToString());
         Assert.False(result.GetProperty("promoted").GetBoolean(), result.ToString());

@@ -58,6 +58,10 @@ public sealed class PromotionGateTests
         var decision = PromotionGate.Decide(new GatePolicy(), truth, champion, candidate, Classes);
         Assert.False(decision.Promote);
         Assert.Single(decision.Reasons, r => r.StartsWith("class 3 recall fell", StringComparison.Ordinal));
+
+        // Given the names, the reason says which class it is.
+        var named = PromotionGate.Decide(new GatePolicy(), truth, champion, candidate, Classes, classNames: ["a", "b", "c", "Shirt"]);
+        Assert.Single(named.Reasons, r => r.StartsWith("class 3 (Shirt) recall fell", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -10,9 +10,11 @@ public sealed record GateDecision(bool Promote, double AccuracyGain, double PVal
 /// </summary>
 public static class PromotionGate
 {
+    /// <param name="classNames">Named in the reasons beside each class's index, when given.</param>
     public static GateDecision Decide(GatePolicy policy, IReadOnlyList<int> truth, IReadOnlyList<int> champion, IReadOnlyList<int> candidate,
-        int classes, IReadOnlyList<string>? smokeFailures = null)
+        int classes, IReadOnlyList<string>? smokeFailures = null, IReadOnlyList<string>? classNames = null)
     {
+        string Class(int c) => classNames is { } names && c < names.Count ? $"{c} ({names[c]})" : $"{c}";
         var reasons = new List<string>(smokeFailures?.Select(f => $"smoke check failed: {f}") ?? []);
         var before = ConfusionMatrix.From(truth, champion, classes);
         var after = ConfusionMatrix.From(truth, candidate, classes);
@@ -28,7 +30,7 @@ public static class PromotionGate
         {
             var drop = before.Recall(c) - after.Recall(c);
             if (drop > policy.MaximumRecallDrop)
-                reasons.Add($"class {c} recall fell by {drop:0.000} ({before.Recall(c):0.000} → {after.Recall(c):0.000}), more than {policy.MaximumRecallDrop:0.000}");
+                reasons.Add($"class {Class(c)} recall fell by {drop:0.000} ({before.Recall(c):0.000} → {after.Recall(c):0.000}), more than {policy.MaximumRecallDrop:0.000}");
         }
         return new GateDecision(reasons.Count == 0, gain, p, championOnly, candidateOnly, reasons);
     }

@@ -40,13 +40,13 @@ public sealed class CandidateValidator(ModelLoader loader, GoldEvaluator gold, G
             if (candidate is null || smoke.Count > 0)
             {
                 var alone = (await gold.PredictAsync(GoldSplit.Validation, [champion], cancellationToken))[0];
-                var refused = PromotionGate.Decide(gate, alone.Truth, alone.Predicted, alone.Predicted, classes, smoke);
+                var refused = PromotionGate.Decide(gate, alone.Truth, alone.Predicted, alone.Predicted, classes, smoke, champion.Manifest.Classes);
                 return new ValidationResult(null, alone.Evaluate(classes), refused, smoke);
             }
 
             var predictions = await gold.PredictAsync(GoldSplit.Validation, [candidate, champion], cancellationToken);
             var (b, c) = (predictions[0], predictions[1]);
-            var decision = PromotionGate.Decide(gate, b.Truth, c.Predicted, b.Predicted, classes);
+            var decision = PromotionGate.Decide(gate, b.Truth, c.Predicted, b.Predicted, classes, classNames: champion.Manifest.Classes);
             return new ValidationResult(b.Evaluate(classes), c.Evaluate(classes), decision, smoke);
         }
     }

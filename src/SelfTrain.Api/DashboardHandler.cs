@@ -126,23 +126,22 @@ public sealed class DashboardHandler(StorageAccount storage, StorageLayout layou
     private async Task<IReadOnlyList<RoundPlot>> PlotsAsync(string roundId, CancellationToken cancellationToken)
     {
         var runs = storage.Blobs.GetBlobContainerClient(layout.Runs);
-        string[] order = [RoundPlots.Recall, RoundPlots.Confusion, RoundPlots.PseudoLabels, RoundPlots.Reliability, RoundPlots.Timings];
-        var found = new List<BlobItem>();
+        var found = new List<(string Name, BlobItem Blob)>();
         try
         {
             await foreach (var blob in runs.GetBlobsAsync(BlobTraits.None, BlobStates.None, roundId + "/", cancellationToken))
-                if (order.Contains(blob.Name[(roundId.Length + 1)..]))
-                    found.Add(blob);
+                if (blob.Name[(roundId.Length + 1)..] is var name && RoundPlots.Names.Contains(name))
+                    found.Add((name, blob));
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return [];
         }
-        var plots = await Task.WhenAll(found.Select(async blob =>
-            await DownloadAsync(runs.GetBlobClient(blob.Name), blob.Properties.ETag, MaxPlotBytes, cancellationToken) is { } png
-                ? new RoundPlot(blob.Name[(roundId.Length + 1)..], png.ToArray())
+        var plots = await Task.WhenAll(found.Select(async plot =>
+            await DownloadAsync(runs.GetBlobClient(plot.Blob.Name), plot.Blob.Properties.ETag, MaxPlotBytes, cancellationToken) is { } png
+                ? new RoundPlot(plot.Name, png.ToArray())
                 : null));
-        return [.. plots.OfType<RoundPlot>().OrderBy(p => Array.IndexOf(order, p.Name))];
+        return [.. RoundPlots.Names.Select(name => plots.FirstOrDefault(p => p?.Name == name)).OfType<RoundPlot>()];
     }
 
     /// <summary>

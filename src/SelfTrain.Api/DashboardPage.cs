@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using SelfTrain.Storage;
+using SelfTrain.Reporting;
 using SelfTrain.Workflow.Round;
 using SelfTrain.Workflow.Round.Report;
 
@@ -143,7 +143,7 @@ public static class DashboardPage
                 continue;
             }
             var validation = result.Validation;
-            var accuracy = validation is null ? "" : $"{RoundSummary.Percent(validation.Champion.Accuracy)} → {(validation.Candidate is { } c ? RoundSummary.Percent(c.Accuracy) : "—")}";
+            var accuracy = validation is null ? "" : $"{ReportText.Percent(validation.Champion.Accuracy)} → {(validation.Candidate is { } c ? ReportText.Percent(c.Accuracy) : "—")}";
             page.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(round.Id)}</td><td>{E(Time(result.Finished ?? round.Written))}</td><td>{Decision(result)}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{E(RoundSummary.Teachers(result))} → {E(result.Candidate ?? "—")}</td><td class=\"n\">{E(accuracy)}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{E(validation is null ? "" : validation.Decision.PValue.ToString("G3", CultureInfo.InvariantCulture))}</td><td>");
@@ -209,7 +209,7 @@ public static class DashboardPage
             var kind = entry.Kind.ToString().ToLowerInvariant();
             string Metric(string key, Func<double, string> format) => entry.Metrics?.TryGetValue(key, out var value) == true ? format(value) : "";
             var accuracy = entry.Metrics?.ContainsKey("validationAccuracy") == true
-                ? $"{Metric("championValidationAccuracy", RoundSummary.Percent)} → {Metric("validationAccuracy", RoundSummary.Percent)}" : "";
+                ? $"{Metric("championValidationAccuracy", v => ReportText.Percent(v))} → {Metric("validationAccuracy", v => ReportText.Percent(v))}" : "";
             page.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(Time(entry.At))}</td><td><span class=\"badge {E(kind)}\">{E(kind)}</span></td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{E(entry.Version)}</td><td>{E(entry.Previous ?? "")}</td><td class=\"n\">{E(accuracy)}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{E(Metric("mcnemarP", p => p.ToString("G3", CultureInfo.InvariantCulture)))}</td><td>{E(string.Join("; ", entry.Reasons))}</td></tr>");

@@ -141,7 +141,8 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
                 var model = await ModelFolder.ReadAsync(directory, cancellationToken);
                 loaded.Add(new ScoredModel(role, model.Onnx, OnnxClassifier.Load(model.Onnx, model.Manifest, inference)));
             }
-            foreach (var round in rounds.Where(r => r.Candidate is not null))
+            // The last round's candidate may be B itself, scored above.
+            foreach (var round in rounds.Where(r => r.Candidate is not null && r.Candidate != student))
             {
                 var (onnx, manifest) = round.Promoted ? await models.LoadAsync(round.Candidate!, cancellationToken)
                     : await models.LoadCandidateAsync(round.Candidate!, cancellationToken);
@@ -166,7 +167,8 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
                 Naive = scores[2],
                 Oracle = scores[3],
                 Promoted = student == result.Champion,
-                Rounds = [.. rounds.Where(r => r.Candidate is not null).Select((r, i) => new RoundScore(r.Round, r.Teacher, r.Promoted, scores[4 + i]))],
+                Rounds = [.. rounds.Where(r => r.Candidate is not null)
+                    .Select(r => new RoundScore(r.Round, r.Teacher, r.Promoted, scores.First(s => s.Version == r.Candidate)))],
                 GateReasons = result.Reasons,
                 StudentVersusTeacher = new PairedTest(aOnly, bOnly, p),
                 TargetPrecision = options.TargetPrecision,

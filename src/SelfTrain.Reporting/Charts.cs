@@ -99,7 +99,7 @@ public static class Charts
         var bar = plot.Add.ColorBar(heatmap);
         bar.Label = "share of the true class";
         bar.LabelStyle.FontSize = FontSize;
-        bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(0.1) { LabelFormatter = v => Percent(v, "0") };
+        bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(0.1) { LabelFormatter = v => ReportText.Percent(v, "0") };
         ClassTicks(plot.Axes.Bottom, classes);
         plot.Axes.Left.SetTicks([.. Enumerable.Range(0, n).Select(i => (double)(n - 1 - i))], [.. classes]);
         plot.Axes.Left.TickLabelStyle.FontSize = FontSize;
@@ -164,9 +164,7 @@ public static class Charts
     /// <summary>A height that fits <paramref name="rows"/> timing bars.</summary>
     public static int TimingsHeight(int rows) => Math.Max(Height, 120 + 28 * rows);
 
-    public static ScottPlot.TickGenerators.NumericAutomatic PercentTicks() => new() { LabelFormatter = v => Percent(v, "0") };
-
-    public static string Percent(double value, string format = "0.0") => (value * 100).ToString(format, CultureInfo.InvariantCulture) + "%";
+    public static ScottPlot.TickGenerators.NumericAutomatic PercentTicks() => new() { LabelFormatter = v => ReportText.Percent(v, "0") };
 
     /// <summary>Encodes the plot as PNG and disposes it.</summary>
     public static byte[] Png(Plot plot, int height = Height)

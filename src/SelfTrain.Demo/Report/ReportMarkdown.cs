@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SelfTrain.Reporting;
 
 namespace SelfTrain.Demo.Report;
 
@@ -29,8 +30,8 @@ public static class ReportMarkdown
 
         md.AppendLine("## Answer").AppendLine();
         md.AppendLine(Answer(report)).AppendLine();
-        md.AppendLine(Inv, $"For reference, with the same trainer and budget: a student copying A's labels (naive) reached {Percent(report.Naive.Accuracy)}, one trained on the pool's true labels (oracle) {Percent(report.Oracle.Accuracy)}.").AppendLine();
-        md.AppendLine(report.Promoted ? $"B ({Cell(report.Student.Version)}) serves now." : "No student was promoted: A serves on.");
+        md.AppendLine(Inv, $"For reference, with the same trainer and budget: a student copying A's labels (naive) reached {ReportText.Percent(report.Naive.Accuracy)}, one trained on the pool's true labels (oracle) {ReportText.Percent(report.Oracle.Accuracy)}.").AppendLine();
+        md.AppendLine(report.Promoted ? $"B ({ReportText.Cell(report.Student.Version)}) serves now." : "No student was promoted: A serves on.");
         if (report.GateReasons.Count > 0)
         {
             md.AppendLine().AppendLine(report.Rounds.Count > 1 ? "The last round's gate reasons:" : "The gate's reasons:").AppendLine();
@@ -45,7 +46,7 @@ public static class ReportMarkdown
         md.AppendLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (name, m) in new[] { ("A (teacher)", report.Teacher), ("B (student)", report.Student), ("naive copy", report.Naive), ("oracle (true labels)", report.Oracle) })
         {
-            md.AppendLine(Inv, $"| {name} | {Cell(m.Version)} | {Cell(m.Recipe)} | {Percent(m.Accuracy)} ({Percent(m.AccuracyLow95)}–{Percent(m.AccuracyHigh95)}) | {m.MacroF1:0.000} | {m.ExpectedCalibrationError:0.000} | {m.OnnxBytes / 1e6:0.00} | {m.ImagesPerSecond:0} |");
+            md.AppendLine(Inv, $"| {name} | {ReportText.Cell(m.Version)} | {ReportText.Cell(m.Recipe)} | {ReportText.Percent(m.Accuracy)} ({ReportText.Percent(m.AccuracyLow95)}–{ReportText.Percent(m.AccuracyHigh95)}) | {m.MacroF1:0.000} | {m.ExpectedCalibrationError:0.000} | {m.OnnxBytes / 1e6:0.00} | {m.ImagesPerSecond:0} |");
         }
 
         if (report.Rounds.Count > 0)
@@ -54,29 +55,29 @@ public static class ReportMarkdown
             md.AppendLine("Each round's candidate on gold/test; a promoted one teaches the next round.").AppendLine();
             md.AppendLine("| Model | Teacher | Gate | Accuracy (95% CI) | Over A | Over its teacher |");
             md.AppendLine("| --- | --- | --- | ---: | ---: | ---: |");
-            md.AppendLine(Inv, $"| A | – | served first | {Percent(report.Teacher.Accuracy)} ({Percent(report.Teacher.AccuracyLow95)}–{Percent(report.Teacher.AccuracyHigh95)}) | – | – |");
+            md.AppendLine(Inv, $"| A | – | served first | {ReportText.Percent(report.Teacher.Accuracy)} ({ReportText.Percent(report.Teacher.AccuracyLow95)}–{ReportText.Percent(report.Teacher.AccuracyHigh95)}) | – | – |");
             var accuracyOf = new Dictionary<string, double> { [report.Teacher.Version] = report.Teacher.Accuracy };
             foreach (var r in report.Rounds)
             {
                 accuracyOf[r.Score.Version] = r.Score.Accuracy;
-                var overTeacher = accuracyOf.TryGetValue(r.Teacher, out var t) ? Points(r.Score.Accuracy - t) : "–";
-                md.AppendLine(Inv, $"| B{r.Round} | {Cell(r.Teacher)} | {(r.Promoted ? "promoted" : "kept out")} | {Percent(r.Score.Accuracy)} ({Percent(r.Score.AccuracyLow95)}–{Percent(r.Score.AccuracyHigh95)}) | {Points(r.Score.Accuracy - report.Teacher.Accuracy)} | {overTeacher} |");
+                var overTeacher = accuracyOf.TryGetValue(r.Teacher, out var t) ? ReportText.Points(r.Score.Accuracy - t) : "–";
+                md.AppendLine(Inv, $"| B{r.Round} | {ReportText.Cell(r.Teacher)} | {(r.Promoted ? "promoted" : "kept out")} | {ReportText.Percent(r.Score.Accuracy)} ({ReportText.Percent(r.Score.AccuracyLow95)}–{ReportText.Percent(r.Score.AccuracyHigh95)}) | {ReportText.Points(r.Score.Accuracy - report.Teacher.Accuracy)} | {overTeacher} |");
             }
-            md.AppendLine(Inv, $"| naive | A | – | {Percent(report.Naive.Accuracy)} | {Points(report.Naive.Accuracy - report.Teacher.Accuracy)} | – |");
-            md.AppendLine(Inv, $"| oracle | true labels | – | {Percent(report.Oracle.Accuracy)} | {Points(report.Oracle.Accuracy - report.Teacher.Accuracy)} | – |");
+            md.AppendLine(Inv, $"| naive | A | – | {ReportText.Percent(report.Naive.Accuracy)} | {ReportText.Points(report.Naive.Accuracy - report.Teacher.Accuracy)} | – |");
+            md.AppendLine(Inv, $"| oracle | true labels | – | {ReportText.Percent(report.Oracle.Accuracy)} | {ReportText.Points(report.Oracle.Accuracy - report.Teacher.Accuracy)} | – |");
         }
 
         if (report.PseudoLabels.Count > 0)
         {
             md.AppendLine().AppendLine("## Per class").AppendLine();
-            md.AppendLine(Inv, $"Pseudo-labels of the last round, scored against the pool's true labels; target precision {Percent(report.TargetPrecision)}.").AppendLine();
+            md.AppendLine(Inv, $"Pseudo-labels of the last round, scored against the pool's true labels; target precision {ReportText.Percent(report.TargetPrecision)}.").AppendLine();
             md.AppendLine("| Class | Recall A | Recall B | Threshold | Estimated precision | Measured precision | Coverage | Accepted |");
             md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             var classes = report.Classes.ToList();
             foreach (var c in report.PseudoLabels)
             {
                 int i = classes.IndexOf(c.Class);
-                md.AppendLine(Inv, $"| {Cell(c.Class)} | {Recall(report.Teacher, i)} | {Recall(report.Student, i)} | {c.Threshold:0.000} | {Percent(c.EstimatedPrecision)} | {Percent(c.Precision)} | {Percent(c.Coverage)} | {c.Accepted} of {c.Predicted} |");
+                md.AppendLine(Inv, $"| {ReportText.Cell(c.Class)} | {Recall(report.Teacher, i)} | {Recall(report.Student, i)} | {c.Threshold:0.000} | {ReportText.Percent(c.EstimatedPrecision)} | {ReportText.Percent(c.Precision)} | {ReportText.Percent(c.Coverage)} | {c.Accepted} of {c.Predicted} |");
             }
         }
 
@@ -88,7 +89,7 @@ public static class ReportMarkdown
             md.AppendLine("| --- | ---: |");
             foreach (var (name, seconds) in timings)
             {
-                md.AppendLine(Inv, $"| {Cell(name)} | {seconds:0.0} |");
+                md.AppendLine(Inv, $"| {ReportText.Cell(name)} | {seconds:0.0} |");
             }
         }
 
@@ -99,7 +100,7 @@ public static class ReportMarkdown
             md.AppendLine("| --- | --- | --- | ---: | --- |");
             foreach (var p in report.PredictCalls)
             {
-                md.AppendLine(Inv, $"| {Cell(p.Image)} | {Cell(p.TrueLabel)} | {Cell(p.Label)} | {p.Confidence:0.000} | {Cell(p.Model)} |");
+                md.AppendLine(Inv, $"| {ReportText.Cell(p.Image)} | {ReportText.Cell(p.TrueLabel)} | {ReportText.Cell(p.Label)} | {p.Confidence:0.000} | {ReportText.Cell(p.Model)} |");
             }
         }
 
@@ -127,19 +128,13 @@ public static class ReportMarkdown
             (true, false) => "B scored higher than A, but not significantly",
             _ => "No, B did not beat A",
         };
-        return string.Create(Inv, $"**{verdict}.** Accuracy on gold/test: A {Percent(a)}, B {Percent(b)} ({(b - a) * 100:+0.0;-0.0;0.0} points). McNemar's exact test: p = {PValue(test.PValue)} ({test.FirstOnly} images only A got right, {test.SecondOnly} only B).");
+        return string.Create(Inv, $"**{verdict}.** Accuracy on gold/test: A {ReportText.Percent(a)}, B {ReportText.Percent(b)} ({(b - a) * 100:+0.0;-0.0;0.0} points). McNemar's exact test: p = {PValue(test.PValue)} ({test.FirstOnly} images only A got right, {test.SecondOnly} only B).");
     }
 
     private static string Recall(ModelScore model, int index) =>
-        index >= 0 && index < model.Recall.Count ? Percent(model.Recall[index]) : "–";
-
-    private static string Percent(double value) => (value * 100).ToString("0.0", Inv) + "%";
-
-    private static string Points(double difference) => (difference * 100).ToString("+0.0;-0.0;0.0", Inv) + " pt";
+        index >= 0 && index < model.Recall.Count ? ReportText.Percent(model.Recall[index]) : "–";
 
     private static string PValue(double p) => p >= 0.001 ? p.ToString("0.000", Inv) : p.ToString("0.0e-0", Inv);
 
     private static string Plural(int count, string word) => count == 1 ? word : word + "s";
-
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
 }

@@ -63,7 +63,7 @@ public static class ReportPlots
         for (int i = 0; i < models.Length; i++)
         {
             // Above the interval's cap, so the label never sits on the error bar.
-            var label = plot.Add.Text(Charts.Percent(models[i].Score.Accuracy), i, models[i].Score.AccuracyHigh95);
+            var label = plot.Add.Text(ReportText.Percent(models[i].Score.Accuracy), i, models[i].Score.AccuracyHigh95);
             label.LabelAlignment = Alignment.LowerCenter;
             label.LabelFontSize = Charts.FontSize;
             label.LabelBold = true;
@@ -92,7 +92,7 @@ public static class ReportPlots
             new ChartSeries("precision", [.. report.PseudoLabels.Select(c => c.Precision)], Charts.Student),
             new ChartSeries("coverage", [.. report.PseudoLabels.Select(c => c.Coverage)], Charts.Neutral));
         var target = plot.Add.HorizontalLine(report.TargetPrecision, 2, Colors.Red, LinePattern.Dashed);
-        target.LegendText = $"target precision ({Charts.Percent(report.TargetPrecision)})";
+        target.LegendText = $"target precision ({ReportText.Percent(report.TargetPrecision)})";
         return plot;
     }
 

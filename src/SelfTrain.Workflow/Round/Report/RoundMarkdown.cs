@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SelfTrain.Reporting;
 
 namespace SelfTrain.Workflow.Round.Report;
 
@@ -11,15 +12,15 @@ public static class RoundMarkdown
     public static string Render(string roundId, RoundResult result, IEnumerable<string> plots)
     {
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"# Round {Cell(roundId)}").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Round {ReportText.Cell(roundId)}").AppendLine();
         if (result.Finished is { } finished)
             md.AppendLine(CultureInfo.InvariantCulture, $"Finished {finished.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; teacher `{RoundSummary.Teachers(result)}`, {result.GoldImages} gold training images, {result.TrainingAttempts} training attempt(s).").AppendLine();
         md.AppendLine(RoundSummary.Headline(result)).AppendLine();
-        foreach (var reason in result.Reasons) md.AppendLine(CultureInfo.InvariantCulture, $"- {Cell(reason)}");
+        foreach (var reason in result.Reasons) md.AppendLine(CultureInfo.InvariantCulture, $"- {ReportText.Cell(reason)}");
         if (result.Hints.Count > 0)
         {
             md.AppendLine().AppendLine("To try next:").AppendLine();
-            foreach (var hint in result.Hints) md.AppendLine(CultureInfo.InvariantCulture, $"- {Cell(hint)}");
+            foreach (var hint in result.Hints) md.AppendLine(CultureInfo.InvariantCulture, $"- {ReportText.Cell(hint)}");
         }
 
         if (result.Validation is { } validation)
@@ -29,7 +30,7 @@ public static class RoundMarkdown
             foreach (var (role, model) in new[] { ("teacher", validation.Champion), ("candidate", validation.Candidate) })
                 if (model is not null)
                     md.AppendLine(CultureInfo.InvariantCulture,
-                        $"| {role} `{model.Model}` | {RoundSummary.Percent(model.Accuracy)} ({RoundSummary.Percent(model.AccuracyLow95)}–{RoundSummary.Percent(model.AccuracyHigh95)}) | {model.MacroF1:0.000} | {model.ExpectedCalibrationError:0.000} |");
+                        $"| {role} `{model.Model}` | {ReportText.Percent(model.Accuracy)} ({ReportText.Percent(model.AccuracyLow95)}–{ReportText.Percent(model.AccuracyHigh95)}) | {model.MacroF1:0.000} | {model.ExpectedCalibrationError:0.000} |");
         }
 
         var lines = RoundSummary.PerClass(result);
@@ -40,7 +41,7 @@ public static class RoundMarkdown
             md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (var l in lines)
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {Cell(l.Class)} | {l.Threshold} | {l.EstimatedPrecision} | {l.Coverage} | {l.PseudoLabels} | {l.TeacherRecall} | {l.CandidateRecall} | {l.Change} |");
+                    $"| {ReportText.Cell(l.Class)} | {l.Threshold} | {l.EstimatedPrecision} | {l.Coverage} | {l.PseudoLabels} | {l.TeacherRecall} | {l.CandidateRecall} | {l.Change} |");
         }
 
         if (result.PhaseSeconds.Count > 0)
@@ -53,7 +54,4 @@ public static class RoundMarkdown
         foreach (var plot in plots) md.AppendLine(CultureInfo.InvariantCulture, $"![{Path.GetFileNameWithoutExtension(plot)}]({plot})").AppendLine();
         return md.ToString();
     }
-
-    /// <summary>Text that stays inside one table cell or list item.</summary>
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
 }

@@ -15,6 +15,9 @@ public static class RoundPlots
     public const string Reliability = "reliability.png";
     public const string Timings = "timings.png";
 
+    /// <summary>Every plot a round may write, in the order a reader sees them.</summary>
+    public static readonly IReadOnlyList<string> Names = [Recall, Confusion, PseudoLabels, Reliability, Timings];
+
     /// <summary>Each plot's file name and PNG bytes; only those the result has data for.</summary>
     public static IReadOnlyList<(string Name, byte[] Png)> Draw(RoundResult result)
     {

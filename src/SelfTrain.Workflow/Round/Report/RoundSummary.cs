@@ -1,4 +1,5 @@
 using System.Globalization;
+using SelfTrain.Reporting;
 
 namespace SelfTrain.Workflow.Round.Report;
 
@@ -37,14 +38,12 @@ public static class RoundSummary
             return new RoundClassLine(
                 classes[c],
                 threshold is null ? "—" : threshold.Threshold > 1 ? "none reach it" : threshold.Threshold.ToString("0.000", CultureInfo.InvariantCulture),
-                threshold is null ? "" : Percent(threshold.EstimatedPrecision),
-                threshold is null ? "" : Percent(threshold.Coverage),
+                threshold is null ? "" : ReportText.Percent(threshold.EstimatedPrecision),
+                threshold is null ? "" : ReportText.Percent(threshold.Coverage),
                 result.Pool is { } pool && c < pool.PerClass.Count ? pool.PerClass[c].ToString("N0", CultureInfo.InvariantCulture) : "",
-                before is { } b ? Percent(b) : "",
-                after is { } a ? Percent(a) : "",
-                before is { } x && after is { } y ? ((y - x) * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " pt" : "");
+                before is { } b ? ReportText.Percent(b) : "",
+                after is { } a ? ReportText.Percent(a) : "",
+                before is { } x && after is { } y ? ReportText.Points(y - x) : "");
         })];
     }
-
-    public static string Percent(double value) => (value * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reflection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -35,17 +36,9 @@ internal sealed class HostFixture : IAsyncDisposable
 
     private WebApplicationFactory<Program> Start()
     {
-        var layout = Scope.Layout;
-        var settings = _settings;
+        var settings = Settings(Scope.Layout, _settings);
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
-            host.UseSetting("AzureWebJobsStorage", AzuriteStorage.ConnectionString);
-            host.UseSetting("Storage:Prefix", layout.Prefix);
-            host.UseSetting("Storage:LabelPartitions", layout.LabelPartitions.ToString());
-            host.UseSetting("Serving:ChampionPollInterval", "00:00:00.200");
-            host.UseSetting("Serving:IncomingPollInterval", "00:00:00.200");
-            host.UseSetting("Serving:IncomingIdlePollInterval", "00:00:00.200");
-            host.UseSetting("Inference:IntraOpThreads", "1");
             foreach (var (key, value) in settings) host.UseSetting(key, value);
             if (_services is { } services) host.ConfigureTestServices(services);
         });
@@ -54,6 +47,36 @@ internal sealed class HostFixture : IAsyncDisposable
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         return factory;
+    }
+
+    /// <summary>The test scope's storage and fast polling, then the test's own settings, which win.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> Settings(StorageLayout layout, IReadOnlyDictionary<string, string> overrides) =>
+        new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = AzuriteStorage.ConnectionString,
+            ["Storage:Prefix"] = layout.Prefix,
+            ["Storage:LabelPartitions"] = layout.LabelPartitions.ToString(),
+            ["Serving:ChampionPollInterval"] = "00:00:00.200",
+            ["Serving:IncomingPollInterval"] = "00:00:00.200",
+            ["Serving:IncomingIdlePollInterval"] = "00:00:00.200",
+            ["Inference:IntraOpThreads"] = "1",
+        }.Concat(overrides);
+
+    /// <summary>
+    /// Runs the host's own entry point with these settings, as <c>dotnet SelfTrain.Host.dll</c> does, and returns what stopped it.
+    /// WebApplicationFactory is no use here: its deferred host races the entry point's disposal and may report a failed start
+    /// as an ObjectDisposedException.
+    /// </summary>
+    public static async Task<Exception> StartupFailureAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        await using var scope = await AzuriteStorage.CreateScopeAsync();
+        var args = Settings(scope.Layout, settings).Select(setting => $"--{setting.Key}={setting.Value}").ToArray();
+        var entryPoint = typeof(Program).Assembly.EntryPoint!;
+        var run = Task.Run(() => entryPoint.Invoke(null, [args]));
+        var ended = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30)));
+        Assert.True(ended == run, "the host started and served although its settings are invalid");
+        var error = await Assert.ThrowsAsync<TargetInvocationException>(() => run);
+        return error.InnerException!;
     }
 
     /// <summary>Where a browser reaches the host; only with <c>kestrel: true</c>.</summary>

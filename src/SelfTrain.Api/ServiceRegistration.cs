@@ -44,6 +44,7 @@ public static class ServiceRegistration
 
         services.AddSingleton<HealthHandler>();
         services.AddSingleton<PredictHandler>();
+        services.AddSingleton<EmbeddingsHandler>();
         services.AddSingleton<RoundsHandler>();
         services.AddSingleton<ModelsHandler>();
         services.AddSingleton<PromoteHandler>();

@@ -8,7 +8,7 @@ namespace SelfTrain.Functions;
 /// The clients' HTTP API: each function hands the request to the handler the local host serves too. Predict takes a
 /// function key (give clients a key of this function only); operator routes are admin-level elsewhere.
 /// </summary>
-public sealed class HttpFunctions(HealthHandler health, PredictHandler predict)
+public sealed class HttpFunctions(HealthHandler health, PredictHandler predict, EmbeddingsHandler embeddings)
 {
     [Function("Health")]
     public Task<IResult> Health(
@@ -19,4 +19,15 @@ public sealed class HttpFunctions(HealthHandler health, PredictHandler predict)
     public Task<IResult> Predict(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = PredictHandler.Route)] HttpRequest request) =>
         predict.HandleAsync(request);
+
+    // The Azure AI Model Inference image-embeddings contract; clients send the function key as x-functions-key.
+    [Function("EmbeddingsInfo")]
+    public IResult EmbeddingsInfo(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = EmbeddingsHandler.InfoRoute)] HttpRequest request) =>
+        embeddings.Info(request);
+
+    [Function("ImageEmbeddings")]
+    public Task<IResult> ImageEmbeddings(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = EmbeddingsHandler.EmbeddingsRoute)] HttpRequest request) =>
+        embeddings.EmbedAsync(request);
 }

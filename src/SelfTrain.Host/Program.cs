@@ -70,6 +70,10 @@ var api = app.MapGroup("/api");
 api.MapGet(HealthHandler.Route, (HttpRequest request, HealthHandler handler) => handler.HandleAsync(request));
 api.MapPost(PredictHandler.Route, (HttpRequest request, PredictHandler handler) => handler.HandleAsync(request))
     .RequireRateLimiting(PredictHandler.Route);
+// A client's second route: the Azure AI Model Inference image-embeddings contract, in the same bound as predictions.
+api.MapGet(EmbeddingsHandler.InfoRoute, (HttpRequest request, EmbeddingsHandler handler) => handler.Info(request));
+api.MapPost(EmbeddingsHandler.EmbeddingsRoute, (HttpRequest request, EmbeddingsHandler handler) => handler.EmbedAsync(request))
+    .RequireRateLimiting(PredictHandler.Route);
 
 var operators = app.MapGroup("/api").AddEndpointFilter<OperatorAccess>();
 operators.MapPost(RoundsHandler.Route, (HttpRequest request, RoundsHandler handler, DurableTaskClient client) => handler.StartAsync(request, client));

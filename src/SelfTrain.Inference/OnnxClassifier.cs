@@ -15,6 +15,7 @@ public sealed class OnnxClassifier : IDisposable
     private volatile bool _disposed;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    private readonly string[]? _embeddingNames;
 
     private OnnxClassifier(InferenceSession session, ModelManifest manifest, int maxBatchSize)
     {
@@ -23,6 +24,7 @@ public sealed class OnnxClassifier : IDisposable
         MaxBatchSize = maxBatchSize;
         _inputNames = [manifest.Input.TensorName];
         _outputNames = [manifest.Output.TensorName];
+        _embeddingNames = manifest.Embedding is { } embedding ? [embedding.TensorName] : null;
     }
 
     public ModelManifest Manifest { get; }
@@ -79,19 +81,64 @@ public sealed class OnnxClassifier : IDisposable
         var classes = outputMeta.Dimensions.Length == 0 ? -1 : outputMeta.Dimensions[^1];
         if (outputMeta.ElementType != typeof(float) || outputMeta.Dimensions.Length != 2 || (classes != -1 && classes != manifest.Classes.Count))
             throw new InvalidDataException($"{model}: the manifest names {manifest.Classes.Count} classes, but output '{output.TensorName}' is {outputMeta.ElementType.Name}[{string.Join(", ", outputMeta.Dimensions)}].");
+
+        if (manifest.Embedding is { } embedding)
+        {
+            if (!session.OutputMetadata.TryGetValue(embedding.TensorName, out var embeddingMeta))
+                throw new InvalidDataException($"{model}: the manifest's embedding '{embedding.TensorName}' is not in the graph, whose outputs are [{string.Join(", ", session.OutputMetadata.Keys)}].");
+            var length = embeddingMeta.Dimensions.Length == 0 ? -1 : embeddingMeta.Dimensions[^1];
+            if (embeddingMeta.ElementType != typeof(float) || embeddingMeta.Dimensions.Length != 2 || (length != -1 && length != embedding.Dimensions))
+                throw new InvalidDataException($"{model}: the manifest's embedding has {embedding.Dimensions} dimensions, but output '{embedding.TensorName}' is {embeddingMeta.ElementType.Name}[{string.Join(", ", embeddingMeta.Dimensions)}].");
+        }
         return dims[0];
     }
 
     /// <summary>Runs <paramref name="count"/> preprocessed samples laid end to end in <paramref name="batch"/>.</summary>
     public Prediction[] Classify(float[] batch, int count)
     {
-        // A disposed native session would crash the process, not throw: callers hold a ModelLease to prevent that.
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (count < 1 || batch.Length < (long)count * SampleLength)
-            throw new ArgumentException($"{count} samples need {(long)count * SampleLength} floats; got {batch.Length}.", nameof(batch));
-
+        CheckBatch(batch, count);
         var predictions = new Prediction[count];
         var classes = Manifest.Classes.Count;
+        Run(batch, count, _outputNames, (start, n, scores) =>
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var probabilities = scores.Slice(i * classes, classes).ToArray();
+                if (Manifest.Output.Kind == OutputKind.Logits) Softmax.Apply(probabilities);
+                predictions[start + i] = Prediction.FromProbabilities(probabilities, Manifest.Classes);
+            }
+        });
+        return predictions;
+    }
+
+    /// <summary>The embedding of each of <paramref name="count"/> preprocessed samples, as the graph computes it.</summary>
+    /// <exception cref="InvalidOperationException">The model has no embedding output.</exception>
+    public float[][] Embed(float[] batch, int count)
+    {
+        var names = _embeddingNames ?? throw new InvalidOperationException($"Model '{Manifest.Version}' has no embedding output.");
+        CheckBatch(batch, count);
+        var dimensions = Manifest.Embedding!.Dimensions;
+        var embeddings = new float[count][];
+        Run(batch, count, names, (start, n, values) =>
+        {
+            for (var i = 0; i < n; i++) embeddings[start + i] = values.Slice(i * dimensions, dimensions).ToArray();
+        });
+        return embeddings;
+    }
+
+    private void CheckBatch(float[] batch, int count)
+    {
+        if (count < 1 || batch.Length < (long)count * SampleLength)
+            throw new ArgumentException($"{count} samples need {(long)count * SampleLength} floats; got {batch.Length}.", nameof(batch));
+    }
+
+    private delegate void OutputReader(int start, int count, ReadOnlySpan<float> values);
+
+    /// <summary>Runs the samples in chunks of <see cref="MaxBatchSize"/>, handing each chunk's one output to <paramref name="read"/>.</summary>
+    private void Run(float[] batch, int count, string[] outputNames, OutputReader read)
+    {
+        // A disposed native session would crash the process, not throw: callers hold a ModelLease to prevent that.
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var input = Manifest.Input;
         for (var start = 0; start < count; start += MaxBatchSize)
         {
@@ -99,16 +146,9 @@ public sealed class OnnxClassifier : IDisposable
             var memory = new Memory<float>(batch, start * SampleLength, n * SampleLength);
             using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, memory,
                 [n, input.Channels, input.Height, input.Width]);
-            using var outputs = _session.Run(_runOptions, _inputNames, [tensor], _outputNames);
-            var scores = outputs[0].GetTensorDataAsSpan<float>();
-            for (var i = 0; i < n; i++)
-            {
-                var probabilities = scores.Slice(i * classes, classes).ToArray();
-                if (Manifest.Output.Kind == OutputKind.Logits) Softmax.Apply(probabilities);
-                predictions[start + i] = Prediction.FromProbabilities(probabilities, Manifest.Classes);
-            }
+            using var outputs = _session.Run(_runOptions, _inputNames, [tensor], outputNames);
+            read(start, n, outputs[0].GetTensorDataAsSpan<float>());
         }
-        return predictions;
     }
 
     public void Dispose()

@@ -50,6 +50,17 @@ public sealed record ServingOptions
     [Range(0, 100_000)]
     public int PredictQueueLimit { get; init; } = 64;
 
+    /// <summary>Images one image-embeddings request may carry.</summary>
+    [Range(1, 1024)]
+    public int MaxEmbeddingInputs { get; init; } = 64;
+
+    /// <summary>
+    /// Bytes of one image-embeddings request body (base64 images in JSON); larger is refused with 413 before it is
+    /// parsed, so a request holds at most this plus its decoded images.
+    /// </summary>
+    [Range(1L << 10, 1L << 30)]
+    public long MaxEmbeddingRequestBytes { get; init; } = 16L * 1024 * 1024;
+
     [Range(1L, 1L << 30)]
     public long MaxImageBytes { get; init; } = ImageLimits.Default.MaxBytes;
     [Range(1L, 1L << 30)]

@@ -51,6 +51,19 @@ public sealed class ModelManifestTests
         Assert.Contains("input.std values must be positive", error.Message);
     }
 
+    [Fact]
+    public void An_embedding_output_round_trips_and_a_bad_one_is_named()
+    {
+        var withEmbedding = Valid with { Embedding = new ModelEmbedding { TensorName = "features", Dimensions = 128 } };
+        var back = ModelManifestJson.Deserialize(ModelManifestJson.Serialize(withEmbedding), "manifest.json");
+        Assert.Equal(withEmbedding.Embedding, back.Embedding);
+
+        var broken = Valid with { Embedding = new ModelEmbedding { TensorName = "p", Dimensions = 0 } };
+        var problems = broken.Problems();
+        Assert.Contains("embedding.tensorName must differ from output.tensorName", problems);
+        Assert.Contains($"embedding.dimensions 0 must be between 1 and {ModelEmbedding.MaxDimensions}", problems);
+    }
+
     [Theory]
     [InlineData(".")]
     [InlineData("..")]

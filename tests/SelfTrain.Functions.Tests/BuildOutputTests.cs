@@ -49,6 +49,8 @@ public sealed class BuildOutputTests
     [Theory]
     [InlineData("Health", "health", "get", "Anonymous")]
     [InlineData("Predict", "predict", "post", "Function")]
+    [InlineData("EmbeddingsInfo", "inference/info", "get", "Function")]
+    [InlineData("ImageEmbeddings", "inference/images/embeddings", "post", "Function")]
     [InlineData("Models", "models", "get", "Admin")]
     [InlineData("RollbackModel", "models/rollback", "post", "Admin")]
     [InlineData("PromoteModel", "models/{version}/promote", "post", "Admin")]
@@ -80,6 +82,8 @@ public sealed class BuildOutputTests
         {
             ["Health"] = "Anonymous",
             ["Predict"] = "Function",
+            ["EmbeddingsInfo"] = "Function",
+            ["ImageEmbeddings"] = "Function",
             ["StartRound"] = "Admin",
             ["GetRound"] = "Admin",
             ["TerminateRound"] = "Admin",

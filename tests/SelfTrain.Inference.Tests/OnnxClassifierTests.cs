@@ -46,7 +46,38 @@ public sealed class OnnxClassifierTests
         { "channels", m => m with { Input = m.Input with { ColorOrder = ColorOrder.Rgb } }, ["[batch, 3, 8, 8]", "1, 8, 8]"] },
         { "output name", m => m with { Output = m.Output with { TensorName = "scores" } }, ["'scores'", "probabilities"] },
         { "class count", m => m with { Classes = ["a", "b", "c"] }, ["3 classes", "4]"] },
+        { "embedding name", m => m with { Embedding = new ModelEmbedding { TensorName = "features", Dimensions = 64 } }, ["'features'", "probabilities"] },
     };
+
+    [Fact]
+    public void Embeddings_are_the_graphs_embedding_output_in_any_batch_size()
+    {
+        var model = new LinearTestModel("m1", embedding: true);
+        using var classifier = OnnxClassifier.Load(model.Onnx, model.Manifest, Options with { MaxBatchSize = 2 });
+        const int count = 5;
+        var batch = RandomSamples(count, classifier.SampleLength, seed: 12);
+
+        var embeddings = classifier.Embed(batch, count);
+
+        // The test model's embedding is its flattened input.
+        Assert.Equal(count, embeddings.Length);
+        for (var i = 0; i < count; i++)
+            Assert.Equal(batch.AsSpan(i * classifier.SampleLength, classifier.SampleLength).ToArray(), embeddings[i]);
+    }
+
+    [Fact]
+    public void An_embedding_of_another_length_than_the_graphs_is_refused_and_a_model_without_one_cannot_embed()
+    {
+        var model = new LinearTestModel("m1", embedding: true);
+        var wrong = model.Manifest with { Embedding = model.Manifest.Embedding! with { Dimensions = 10 } };
+        var error = Assert.Throws<InvalidDataException>(() => OnnxClassifier.Load(model.Onnx, wrong, Options));
+        Assert.Contains("10 dimensions", error.Message);
+        Assert.Contains("[-1, 64]", error.Message);
+
+        var plain = new LinearTestModel("m2");
+        using var classifier = OnnxClassifier.Load(plain.Onnx, plain.Manifest, Options);
+        Assert.Throws<InvalidOperationException>(() => classifier.Embed(new float[classifier.SampleLength], 1));
+    }
 
     [Theory]
     [MemberData(nameof(Mismatches))]

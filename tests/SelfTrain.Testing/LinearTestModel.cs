@@ -7,14 +7,17 @@ namespace SelfTrain.Testing;
 /// <summary>
 /// A real, small ONNX network for tests: flatten → Gemm (seeded weights) → Softmax (or raw logits), over a
 /// width × height image, gray or RGB. <see cref="Expected"/> computes the same function in plain C#, so tests can check
-/// what ONNX Runtime returns against an independent calculation.
+/// what ONNX Runtime returns against an independent calculation. With <c>embedding: true</c> the flattened input (the
+/// layer before the classifier) is a second output, "embedding", as a student's penultimate layer is.
 /// </summary>
 public sealed class LinearTestModel
 {
     public LinearTestModel(string version, int classes = 4, int width = 8, int height = 8, int seed = 1,
-        bool fixedBatchOfOne = false, bool logits = false, float[]? weights = null, float[]? bias = null, string[]? classNames = null, int channels = 1)
+        bool fixedBatchOfOne = false, bool logits = false, float[]? weights = null, float[]? bias = null, string[]? classNames = null, int channels = 1,
+        bool embedding = false)
     {
         Version = version;
+        HasEmbedding = embedding;
         Width = width;
         Height = height;
         Channels = channels;
@@ -34,7 +37,7 @@ public sealed class LinearTestModel
     /// both times <paramref name="sharpness"/> (pixels scaled to 0–1, as the manifest says).
     /// </summary>
     public static LinearTestModel Centroids(string version, IReadOnlyList<byte[]> images, IReadOnlyList<int> labels, string[] classNames,
-        int width, int height, float sharpness = 0.5f, int channels = 1)
+        int width, int height, float sharpness = 0.5f, int channels = 1, bool embedding = false)
     {
         var (features, classes) = (channels * width * height, classNames.Length);
         var means = new double[classes, features];
@@ -57,7 +60,7 @@ public sealed class LinearTestModel
             }
             bias[c] = (float)(-norm / 2 * sharpness);
         }
-        return new LinearTestModel(version, classes, width, height, weights: weights, bias: bias, classNames: classNames, channels: channels);
+        return new LinearTestModel(version, classes, width, height, weights: weights, bias: bias, classNames: classNames, channels: channels, embedding: embedding);
     }
 
     public string Version { get; }
@@ -69,6 +72,8 @@ public sealed class LinearTestModel
     public float[] Bias { get; }
     public bool FixedBatchOfOne { get; }
     public bool Logits { get; }
+    public bool HasEmbedding { get; }
+    public int EmbeddingDimensions => Channels * Width * Height;
     public byte[] Onnx { get; }
 
     public ModelManifest Manifest => new()
@@ -77,6 +82,7 @@ public sealed class LinearTestModel
         Classes = Classes,
         Input = new ModelInput { TensorName = "pixels", Width = Width, Height = Height, ColorOrder = Channels == 3 ? ColorOrder.Rgb : ColorOrder.Gray },
         Output = new ModelOutput { TensorName = Logits ? "logits" : "probabilities", Kind = Logits ? OutputKind.Logits : OutputKind.Probabilities },
+        Embedding = HasEmbedding ? new ModelEmbedding { TensorName = "embedding", Dimensions = EmbeddingDimensions } : null,
         CreatedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
     };
 
@@ -107,6 +113,11 @@ public sealed class LinearTestModel
         graph.Initializer.Add(Tensor("B", Bias, classes));
         graph.Node.Add(Node("Flatten", ["pixels"], ["flat"], new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 }));
         graph.Node.Add(Node("Gemm", ["flat", "W", "B"], [Logits ? "logits" : "scores"]));
+        if (HasEmbedding)
+        {
+            graph.Output.Add(Value("embedding", FixedBatchOfOne ? null : "batch", 1, features));
+            graph.Node.Add(Node("Identity", ["flat"], ["embedding"]));
+        }
         if (!Logits)
             graph.Node.Add(Node("Softmax", ["scores"], ["probabilities"], new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 }));
 

@@ -30,11 +30,17 @@ public sealed class OnnxExportTests
 
         student.eval();
         var indices = Enumerable.Range(0, 100).ToList();
-        float[] expected;
+        float[] expected, expectedEmbedding;
         using (no_grad())
         using (var input = normalization.ToTensor(test.Pixels, indices, 1, 28, 28))
         using (var probabilities = nn.functional.softmax(student.call(input), 1))
+        {
             expected = probabilities.data<float>().ToArray();
+            // The embedding: every layer but the final classifier.
+            var activation = input.alias();
+            foreach (var layer in student.Body.children().SkipLast(1)) activation = ((nn.Module<torch.Tensor, torch.Tensor>)layer).call(activation);
+            expectedEmbedding = activation.data<float>().ToArray();
+        }
 
         var onnx = OnnxExporter.Export(student);
         using var session = new InferenceSession(onnx);
@@ -49,6 +55,10 @@ public sealed class OnnxExportTests
         var maxDifference = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         Assert.True(maxDifference < 1e-4, $"largest probability difference {maxDifference}");
         Assert.Equal(ArgMax(expected), ArgMax(actual));
+        var embedding = results.Single(r => r.Name == OnnxExporter.EmbeddingName).AsTensor<float>();
+        Assert.Equal([100, student.EmbeddingDimensions], embedding.Dimensions.ToArray());
+        var embeddingDifference = expectedEmbedding.Zip(embedding.ToArray(), (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(embeddingDifference < 1e-3, $"largest embedding difference {embeddingDifference}");
         // The epoch taught it something: clearly better than the 10% of guessing.
         var correct = ArgMax(actual).Where((c, i) => c == test.Labels[i]).Count();
         Assert.True(correct >= minCorrect, $"{correct}/100 correct after one epoch");
@@ -88,7 +98,7 @@ public sealed class OnnxExportTests
 
         public OddStudent() : base("odd", 1, 28, 10)
         {
-            body = nn.Sequential(("flatten", nn.Flatten()), ("fc", nn.Linear(784, 10)), ("gelu", nn.GELU()));
+            body = nn.Sequential(("flatten", nn.Flatten()), ("gelu", nn.GELU()), ("fc", nn.Linear(784, 10)));
             RegisterComponents();
         }
 

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
 using SelfTrain.Core.Data;
@@ -45,6 +46,17 @@ public sealed class TransferTeacherTests
 
         using var session = new InferenceSession(teacher.Onnx);
         Assert.Equal([-1, 3, Size, Size], session.InputMetadata[ResNet18Graph.InputName].Dimensions);
+
+        // Its embedding is the ImageNet backbone's own view: what the head-less featurizer computes.
+        Assert.Equal((ResNet18Graph.FeaturesName, ResNet18Graph.FeatureCount), (manifest.Embedding!.TensorName, manifest.Embedding.Dimensions));
+        var images = test.Select([.. Enumerable.Range(0, 8)]);
+        var batch = new float[images.Count * classifier.SampleLength];
+        DatasetClassifier.Preprocess(images, 0, images.Count, manifest.Input, batch);
+        var embeddings = classifier.Embed(batch, images.Count);
+        using var featurizer = new OnnxFeaturizer(ResNet18Graph.Build(ResNet18Graph.DefaultModelsDirectory, Size).ToByteArray(), manifest.Input, threads: 2);
+        var features = featurizer.Run(images);
+        for (var i = 0; i < images.Count; i++)
+            Assert.Equal(features[i], embeddings[i], (a, b) => Math.Abs(a - b) < 1e-4);
     }
 
     [Fact]

@@ -23,6 +23,12 @@ public sealed record ModelManifest
 
     public required ModelOutput Output { get; init; }
 
+    /// <summary>
+    /// The graph's second output that describes an image as a vector (the layer before the classifier), served on the
+    /// image-embeddings route; absent when the model has none.
+    /// </summary>
+    public ModelEmbedding? Embedding { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>How the model was made; absent for models registered from outside.</summary>
@@ -73,6 +79,13 @@ public sealed record ModelManifest
         else problems.AddRange(Input.Problems());
         if (Output is null) problems.Add("output is missing");
         else if (string.IsNullOrWhiteSpace(Output.TensorName)) problems.Add("output.tensorName is missing");
+        if (Embedding is not null)
+        {
+            if (string.IsNullOrWhiteSpace(Embedding.TensorName)) problems.Add("embedding.tensorName is missing");
+            else if (Embedding.TensorName == Output?.TensorName) problems.Add("embedding.tensorName must differ from output.tensorName");
+            if (Embedding.Dimensions is < 1 or > ModelEmbedding.MaxDimensions)
+                problems.Add($"embedding.dimensions {Embedding.Dimensions} must be between 1 and {ModelEmbedding.MaxDimensions}");
+        }
         return problems;
     }
 
@@ -130,6 +143,15 @@ public sealed record ModelOutput
 {
     public required string TensorName { get; init; }
     public required OutputKind Kind { get; init; }
+}
+
+/// <summary>A graph output of shape [batch, <see cref="Dimensions"/>] holding each image's embedding.</summary>
+public sealed record ModelEmbedding
+{
+    public const int MaxDimensions = 4096;
+
+    public required string TensorName { get; init; }
+    public required int Dimensions { get; init; }
 }
 
 /// <summary>Where a trained model came from: enough to reproduce it and to audit a promotion.</summary>

@@ -30,6 +30,9 @@ public static class SelfTrainTelemetry
     /// <summary><c>POST /api/predict</c> from the body read to the answer (attributes <c>selftrain.model</c>, <c>selftrain.outcome</c>).</summary>
     public static readonly Histogram<double> PredictDuration = Meter.CreateHistogram<double>("selftrain.predict.duration", "ms", "Time to answer a prediction");
 
+    /// <summary>An image-embeddings request's model work, decode included (attribute <c>selftrain.model</c>).</summary>
+    public static readonly Histogram<double> EmbedDuration = Meter.CreateHistogram<double>("selftrain.embed.duration", "ms", "Time to embed one request's images");
+
     /// <summary>Pseudo-labels a round accepted into its shards (attribute <c>selftrain.class</c>, the class index).</summary>
     public static readonly Counter<long> PseudoLabelsAccepted = Meter.CreateCounter<long>("selftrain.pseudo_labels.accepted", "{image}", "Pseudo-labels accepted per class");
 

@@ -10,13 +10,15 @@ namespace SelfTrain.Trainer.Export;
 
 /// <summary>
 /// Writes a trained student as an ONNX model (opset 17): input "input" [batch, C, H, W] (normalized as the
-/// manifest says), output "probabilities" [batch, K] = softmax of the logits, weights as initializers, BatchNorm as
-/// BatchNormalization in inference mode, dropout omitted. Layers it does not know are an error naming them.
+/// manifest says), output "probabilities" [batch, K] = softmax of the logits, and output "embedding" [batch, D] = the
+/// input of the final linear classifier; weights as initializers, BatchNorm as BatchNormalization in inference mode,
+/// dropout omitted. Layers it does not know are an error naming them.
 /// </summary>
 public static class OnnxExporter
 {
     public const string InputName = "input";
     public const string OutputName = "probabilities";
+    public const string EmbeddingName = "embedding";
     public const int Opset = 17;
 
     public static byte[] Export(StudentNetwork student) => Build(student).ToByteArray();
@@ -29,9 +31,19 @@ public static class OnnxExporter
         builder.UniqueName(InputName);
         graph.Input.Add(BatchedFloat(InputName, student.Channels, student.InputSize, student.InputSize));
 
+        var dimensions = student.EmbeddingDimensions;
+        builder.UniqueName(EmbeddingName);
         var current = InputName;
-        foreach (var (name, layer) in student.Body.named_children())
+        var layers = student.Body.named_children().ToList();
+        foreach (var (name, layer) in layers)
+        {
+            if (ReferenceEquals(layer, layers[^1].module))
+            {
+                builder.AddAlias(EmbeddingName, current);
+                graph.Output.Add(BatchedFloat(EmbeddingName, dimensions));
+            }
             current = AddLayer(builder, name, layer, current);
+        }
 
         var softmax = new NodeProto { OpType = "Softmax", Name = builder.UniqueName("softmax") };
         softmax.Input.Add(current);

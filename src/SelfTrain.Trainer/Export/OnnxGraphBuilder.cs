@@ -47,6 +47,15 @@ public sealed class OnnxGraphBuilder(GraphProto graph)
         return node.Output[0];
     }
 
+    /// <summary>Gives <paramref name="input"/> a second, fixed name (reserved first with <see cref="UniqueName"/>), e.g. for a graph output.</summary>
+    public void AddAlias(string alias, string input)
+    {
+        var node = new NodeProto { OpType = "Identity", Name = UniqueName(alias + "_identity") };
+        node.Input.Add(input);
+        node.Output.Add(alias);
+        Graph.Node.Add(node);
+    }
+
     public static AttributeProto Ints(string name, params long[] values)
     {
         var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };

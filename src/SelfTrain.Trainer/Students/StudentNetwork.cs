@@ -24,6 +24,13 @@ public abstract class StudentNetwork : nn.Module<Tensor, Tensor>
     public int InputSize { get; }
     public int ClassCount { get; }
 
+    /// <summary>
+    /// Length of the image's embedding: the input of the last layer, a linear classifier. Dropout before it is the
+    /// identity at inference, so the embedding is the exported graph's last activation before the classifier.
+    /// </summary>
+    public int EmbeddingDimensions => Body.children().Last() is Linear classifier ? (int)classifier.weight!.shape[1]
+        : throw new NotSupportedException($"Student '{Architecture}' does not end in a linear classifier, so it has no embedding layer.");
+
     /// <summary>The layers in order; set by the subclass before it registers its components.</summary>
     public abstract Sequential Body { get; }
 

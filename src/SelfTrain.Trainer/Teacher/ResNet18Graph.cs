@@ -9,7 +9,8 @@ namespace SelfTrain.Trainer.Teacher;
 /// (opset 8, fixed input [1, 3, 224, 224]) into one graph with a dynamic batch and any input size:
 /// RGB 0–255 → BGR minus the per-channel ImageNet mean (the package's preprocessing, reduced from a 224×224 mean
 /// image to one value per channel so other sizes work) → backbone with its fixed 7×7 AveragePool replaced by a
-/// GlobalAveragePool → features [batch, 512] → optionally Gemm head + Softmax → probabilities [batch, K].
+/// GlobalAveragePool → features [batch, 512] → optionally Gemm head + Softmax → probabilities [batch, K]. The
+/// teacher keeps "features" as a second output: its embedding, the ImageNet view of the image its head never changed.
 /// </summary>
 public static class ResNet18Graph
 {
@@ -79,7 +80,7 @@ public static class ResNet18Graph
 
         var features = new NodeProto { OpType = "Flatten", Name = b.UniqueName("flatten") };
         features.Input.Add(backboneOutput);
-        features.Output.Add(head is null ? FeaturesName : b.UniqueName(FeaturesName));
+        features.Output.Add(b.UniqueName(FeaturesName));
         features.Attribute.Add(Int("axis", 1));
         graph.Node.Add(features);
 
@@ -96,8 +97,7 @@ public static class ResNet18Graph
             graph.Node.Add(softmax);
             graph.Output.Add(BatchedFloat(OutputName, classes));
         }
-        else
-            graph.Output.Add(BatchedFloat(FeaturesName, FeatureCount));
+        graph.Output.Add(BatchedFloat(features.Output[0], FeatureCount));
 
         var model = new ModelProto { IrVersion = 4, ProducerName = "SelfTrain.Trainer", Graph = graph };
         model.OpsetImport.AddRange(backbone.OpsetImport); // the backbone's opset (8); every added op exists there

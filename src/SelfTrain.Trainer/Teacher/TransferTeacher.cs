@@ -81,6 +81,7 @@ public sealed class TransferTeacher(string? modelsDirectory = null, int threads 
             Classes = classes,
             Input = Input(inputSize),
             Output = new ModelOutput { TensorName = ResNet18Graph.OutputName, Kind = OutputKind.Probabilities },
+            Embedding = new ModelEmbedding { TensorName = ResNet18Graph.FeaturesName, Dimensions = ResNet18Graph.FeatureCount },
             CreatedAt = DateTimeOffset.UtcNow,
             Lineage = new ModelLineage
             {

@@ -94,7 +94,7 @@ public sealed class StudentTrainer(TrainerOptions? options = null, ILogger? logg
         student.eval();
         student.to(CPU);
         var onnx = OnnxExporter.Export(student);
-        return new TrainingResult(onnx, Manifest(job, normalization, curve));
+        return new TrainingResult(onnx, Manifest(job, normalization, curve, student.EmbeddingDimensions));
     }
 
     private int BatchesPerEpoch(TrainingSet set, RecipeHyperparameters hp, double goldShare)
@@ -203,7 +203,7 @@ public sealed class StudentTrainer(TrainerOptions? options = null, ILogger? logg
         return Normalization.Of(pixels);
     }
 
-    private ModelManifest Manifest(TrainingJob job, Normalization normalization, IReadOnlyList<EpochRecord> curve)
+    private ModelManifest Manifest(TrainingJob job, Normalization normalization, IReadOnlyList<EpochRecord> curve, int embeddingDimensions)
     {
         var hyperparameters = new Dictionary<string, string>(job.Hyperparameters.ToLineage())
         {
@@ -227,6 +227,7 @@ public sealed class StudentTrainer(TrainerOptions? options = null, ILogger? logg
                 Std = [normalization.Std],
             },
             Output = new ModelOutput { TensorName = OnnxExporter.OutputName, Kind = OutputKind.Probabilities },
+            Embedding = new ModelEmbedding { TensorName = OnnxExporter.EmbeddingName, Dimensions = embeddingDimensions },
             CreatedAt = _clock.GetUtcNow(),
             Lineage = new ModelLineage
             {

@@ -55,6 +55,13 @@ param gateFloor { alpha: string, minimumGain: string, maximumRecallDrop: string 
   maximumRecallDrop: '0.05'
 }
 
+@description('The image-embeddings endpoint of the round\'s embedding view (Azure AI Model Inference contract: /info and /images/embeddings); empty leaves the view off. The app calls it as its managed identity: with a Microsoft Entra token for tokenScope, or with the key kept in the Key Vault secret keySecretUri (grant the identity Key Vault Secrets User on that secret). No key sits in a setting.')
+param embeddings { endpoint: string, keySecretUri: string, tokenScope: string } = {
+  endpoint: ''
+  keySecretUri: ''
+  tokenScope: 'https://ml.azure.com/.default'
+}
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -208,11 +215,15 @@ module functionApp 'modules/function-app.bicep' = {
     storageAccountName: storageAccountName
     deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
-    extraAppSettings: {
-      Gate__Alpha: gateFloor.alpha
-      Gate__MinimumGain: gateFloor.minimumGain
-      Gate__MaximumRecallDrop: gateFloor.maximumRecallDrop
-    }
+    extraAppSettings: union(
+      {
+        Gate__Alpha: gateFloor.alpha
+        Gate__MinimumGain: gateFloor.minimumGain
+        Gate__MaximumRecallDrop: gateFloor.maximumRecallDrop
+      },
+      empty(embeddings.endpoint) ? {} : { Embeddings__Endpoint: embeddings.endpoint, Embeddings__TokenScope: embeddings.tokenScope },
+      empty(embeddings.keySecretUri) ? {} : { Embeddings__KeySecretUri: embeddings.keySecretUri }
+    )
   }
   // The host reaches storage (and the deployment container) on its first start; the roles must be in place by then.
   dependsOn: [
@@ -302,6 +313,7 @@ output AZURE_RESOURCE_GROUP string = resourceGroup.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_APP_PRINCIPAL_ID string = functionIdentity.outputs.principalId
 output AZURE_FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
 output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.name
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer

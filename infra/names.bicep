@@ -12,6 +12,8 @@ var containers = {
   shards: 'shards'
   gold: 'gold'
   runs: 'runs'
+  // Image embeddings per embedding model and partition, written by the round's embedding step.
+  embeddings: 'embeddings'
   // Event Grid's dead-lettered blob events, which the sweep function drains into labels.
   deadLetters: 'incoming-deadletter'
 }

@@ -7,6 +7,7 @@ using SelfTrain.Core.Evaluation;
 using SelfTrain.Core;
 using SelfTrain.Storage;
 using SelfTrain.Workflow.Round;
+using SelfTrain.Workflow.Round.Steps;
 
 namespace SelfTrain.Api;
 
@@ -23,7 +24,7 @@ public sealed record RoundLinks(string Id, string StatusQueryGetUri, string Term
 /// request's gate may be stricter than the deployment's floor (<see cref="GatePolicy"/>, section "Gate"), never
 /// laxer. The client comes from the caller: the local host resolves it from DI, a Functions trigger binds it.
 /// </summary>
-public sealed partial class RoundsHandler(GatePolicy floor, RoundLimits limits, ModelStore models)
+public sealed partial class RoundsHandler(GatePolicy floor, RoundLimits limits, ModelStore models, EmbeddingsEndpointOptions embeddings)
 {
     public const string Route = "rounds";
     public const string InstanceRoute = "rounds/{id}";
@@ -38,13 +39,13 @@ public sealed partial class RoundsHandler(GatePolicy floor, RoundLimits limits, 
         var (round, problems) = await ReadAsync(request);
         var cancellationToken = request.HttpContext.RequestAborted;
         var champion = problems.Count == 0 ? await models.GetChampionAsync(cancellationToken) : null;
-        if (champion is not null)
-        {
-            // The student settings the request left open follow the teacher, so the round's input shows what trains.
-            var teacher = await models.GetManifestAsync(champion.Pointer.Version, cancellationToken);
-            round = RoundJob.ResolveStudent(round, teacher.Input);
-        }
+        var teacher = champion is null ? null : await models.GetManifestAsync(champion.Pointer.Version, cancellationToken);
+        // The student settings the request left open follow the teacher, so the round's input shows what trains.
+        if (teacher is not null) round = RoundJob.ResolveStudent(round, teacher.Input);
         if (problems.Count == 0) problems.AddRange(RoundJob.Problems(round, limits.MaxTrainingTimeout));
+        // The host's own embeddings route serves the champion's embedding output; without one the view has no model.
+        if (teacher is not null && round.View is not null && embeddings.Endpoint is null && teacher.Embedding is null)
+            problems.Add($"view needs image embeddings: the champion {teacher.Version} has no embedding output and no {EmbeddingsEndpointOptions.Section}:{nameof(EmbeddingsEndpointOptions.Endpoint)} is configured");
         if (problems.Count > 0)
             return Results.Problem(title: "Invalid round request", detail: string.Join("; ", problems), statusCode: StatusCodes.Status400BadRequest,
                 extensions: new Dictionary<string, object?> { ["problems"] = problems });

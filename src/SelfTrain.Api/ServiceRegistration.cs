@@ -6,6 +6,7 @@ using SelfTrain.Inference;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
 using SelfTrain.Workflow;
+using SelfTrain.Workflow.Round.Steps;
 
 namespace SelfTrain.Api;
 
@@ -25,6 +26,7 @@ public static class ServiceRegistration
         // The deployment's gate floor: a floor that cannot gate stops the host at start-up.
         services.AddValidatedOptions<GatePolicy>(configuration, GatePolicy.Section, floor => floor.Problems());
         services.AddValidatedOptions<RoundLimits>(configuration, RoundLimits.Section);
+        services.AddValidatedOptions<EmbeddingsEndpointOptions>(configuration, EmbeddingsEndpointOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(options => SelfTrainJson.Apply(options.SerializerOptions));
         services.AddProblemDetails();
@@ -37,6 +39,7 @@ public static class ServiceRegistration
         services.AddSingleton<ImageLabeler>();
         services.AddSingleton<IncomingSweeper>();
         services.AddSingleton<GoldStore>();
+        services.AddSingleton<EmbeddingStore>();
         services.AddSingleton<GoldEvaluator>();
         services.AddRoundSteps();
         services.AddSingleton<BackgroundLoopStatus>();

@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using SelfTrain.Api;
+using SelfTrain.Core.Embeddings;
 using SelfTrain.Core.Evaluation;
 using SelfTrain.Workflow.Round;
 using SelfTrain.Workflow.Round.Steps;
@@ -17,7 +18,7 @@ namespace SelfTrain.Functions;
 /// </summary>
 public sealed class RoundFunctions(RoundsHandler rounds, TrainingResultRouter router, RoundPlanner planner, ThresholdCalibrator calibrator,
     ShardBuilder shards, TrainingSubmitter submitter, CandidateVerifier verifier, CandidateValidator validator, ChampionPromoter promoter,
-    RoundReportWriter reportWriter, PartitionRelabeler relabeler)
+    RoundReportWriter reportWriter, PartitionRelabeler relabeler, ImageEmbeddingStep embeddings)
 {
     [Function("StartRound")]
     public Task<IResult> Start([HttpTrigger(AuthorizationLevel.Admin, "post", Route = RoundsHandler.Route)] HttpRequest request,
@@ -82,6 +83,12 @@ public sealed class RoundFunctions(RoundsHandler rounds, TrainingResultRouter ro
         await reportWriter.WriteAsync(request);
         return true;
     }
+
+    [Function(nameof(EmbedGold))]
+    public Task<EmbeddingViewPlan> EmbedGoldImages([ActivityTrigger] EmbeddingViewPolicy policy) => embeddings.EmbedGoldAsync(policy);
+
+    [Function(nameof(EmbedPartition))]
+    public Task<int> EmbedPartitionImages([ActivityTrigger] PartitionEmbeddingRequest request) => embeddings.EmbedPartitionAsync(request);
 
     [Function(nameof(RelabelPartition))]
     public Task<int> Relabel([ActivityTrigger] RelabelRequest request) => relabeler.RelabelAsync(request);

@@ -8,6 +8,7 @@ using SelfTrain.Host;
 using SelfTrain.Host.Durable;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
+using SelfTrain.Workflow.Round.Steps;
 
 // The content root is where the host's files are (appsettings.json and its log levels), wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -39,6 +40,9 @@ builder.Services.AddRateLimiter(limiter =>
             .ExecuteAsync(context.HttpContext);
     };
 });
+
+// The round's embedding view calls an image-embeddings endpoint; by default this host's own route.
+builder.Services.AddSingleton(services => new EmbeddingsEndpoint(() => OwnEmbeddingsEndpoint.Create(services)));
 
 // Azurite has no Event Grid: a watcher stands in for the blob trigger, feeding the same handler.
 builder.Services.AddHostedService<IncomingWatcher>();

@@ -11,6 +11,8 @@ internal static class RoundTasks
         .AddOrchestrator<BuildShardGroup>()
         .AddActivity<PlanRound>()
         .AddActivity<CalibrateThresholds>()
+        .AddActivity<EmbedGold>()
+        .AddActivity<EmbedPartition>()
         .AddActivity<BuildPoolShard>()
         .AddActivity<BuildGoldShard>()
         .AddActivity<SubmitTraining>()

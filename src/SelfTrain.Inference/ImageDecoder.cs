@@ -93,6 +93,22 @@ public static class ImageDecoder
         throw Failed(codec, result);
     }
 
+    /// <summary>The media type of an encoded image, from its header (a data URL needs one); null when it is not one of the supported formats.</summary>
+    public static string? MediaType(byte[] encoded)
+    {
+        using var stream = new SKMemoryStream(encoded);
+        using var codec = SKCodec.Create(stream);
+        return codec?.EncodedFormat switch
+        {
+            SKEncodedImageFormat.Png => "image/png",
+            SKEncodedImageFormat.Jpeg => "image/jpeg",
+            SKEncodedImageFormat.Webp => "image/webp",
+            SKEncodedImageFormat.Bmp => "image/bmp",
+            SKEncodedImageFormat.Gif => "image/gif",
+            _ => null,
+        };
+    }
+
     private static ImageRejectedException Failed(SKCodec codec, SKCodecResult result) => result == SKCodecResult.IncompleteInput
         ? new ImageRejectedException(RejectionReason.Truncated, $"The {codec.EncodedFormat} data ends before the image does.")
         : new ImageRejectedException(RejectionReason.Corrupt, $"The {codec.EncodedFormat} data is damaged ({result}).");

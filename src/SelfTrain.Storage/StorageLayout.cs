@@ -28,6 +28,8 @@ public sealed record StorageLayout
     public string Shards => Name("shards");
     public string Gold => Name("gold");
     public string Runs => Name("runs");
+    /// <summary>Image embeddings, one blob per embedding model and gold split or label partition.</summary>
+    public string Embeddings => Name("embeddings");
     /// <summary>Event Grid's dead-lettered blob events (deliveries to the blob trigger that never succeeded).</summary>
     public string DeadLetters => Name("incoming-deadletter");
 

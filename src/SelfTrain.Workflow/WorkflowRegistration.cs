@@ -13,6 +13,7 @@ public static class WorkflowRegistration
         services.AddSingleton<RoundPlanner>();
         services.AddSingleton<ThresholdCalibrator>();
         services.AddSingleton<ShardBuilder>();
+        services.AddSingleton<ImageEmbeddingStep>();
         services.AddSingleton<TrainingSubmitter>();
         services.AddSingleton<CandidateVerifier>();
         services.AddSingleton<CandidateValidator>();

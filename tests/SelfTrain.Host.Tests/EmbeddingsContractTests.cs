@@ -4,9 +4,10 @@ using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.AI.Inference;
-using Azure.Core.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
 using SelfTrain.Inference;
 using SelfTrain.Testing;
+using SelfTrain.Workflow.Round.Steps;
 
 namespace SelfTrain.Host.Tests;
 
@@ -27,12 +28,8 @@ public sealed class EmbeddingsContractTests
         return (fixture, client);
     }
 
-    /// <summary>The real client, its requests carried in memory to the host under test.</summary>
-    private static ImageEmbeddingsClient ClientOf(HostFixture fixture)
-    {
-        var options = new AzureAIInferenceClientOptions { Transport = new HttpClientTransport(new HttpClient(fixture.Factory.Server.CreateHandler())) };
-        return new ImageEmbeddingsClient(new Uri("http://localhost/api/inference"), new AzureKeyCredential("local"), options);
-    }
+    /// <summary>The real client the round uses, its requests carried in memory to the host under test.</summary>
+    private static ImageEmbeddingsClient ClientOf(HostFixture fixture) => fixture.Factory.Services.GetRequiredService<EmbeddingsEndpoint>().Client;
 
     private static string DataUrl(byte[] png) => "data:image/png;base64," + Convert.ToBase64String(png);
 

@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using SelfTrain.Storage;
 using SelfTrain.Testing;
+using SelfTrain.Workflow.Round.Steps;
+using Azure.Core.Pipeline;
 
 namespace SelfTrain.Host.Tests;
 
@@ -40,6 +42,10 @@ internal sealed class HostFixture : IAsyncDisposable
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             foreach (var (key, value) in settings) host.UseSetting(key, value);
+            // In memory the host has no address to call itself on: its embeddings route is reached through the test server.
+            if (!_kestrel)
+                host.ConfigureTestServices(services => services.AddSingleton(provider => new EmbeddingsEndpoint(() => EmbeddingsClientFactory.ForOwnHost(
+                    new Uri("http://localhost/api/inference"), new HttpClientTransport(new HttpClient(((TestServer)provider.GetRequiredService<IServer>()).CreateHandler()))))));
             if (_services is { } services) host.ConfigureTestServices(services);
         });
         if (!_kestrel) return factory;

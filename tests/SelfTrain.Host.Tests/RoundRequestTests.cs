@@ -39,6 +39,9 @@ public sealed class RoundRequestTests
     [InlineData("""{"partitionsPerGroup":0}""", "partitionsPerGroup 0 must be between 1 and 1024")]
     [InlineData("""{"round":3}""", "round is set by the orchestration")]
     [InlineData("""{"recipe":"magic"}""", "recipe 'magic' is unknown")]
+    [InlineData("""{"view":{"nearDuplicateSimilarity":2}}""", "view.nearDuplicateSimilarity 2 must be in (0, 1]")]
+    [InlineData("""{"view":{"outlierPercentile":5}}""", "view.outlierPercentile 5 must be between 50 and 100")]
+    [InlineData("""{"view":{}}""", "view needs image embeddings: the champion champion-a has no embedding output")]
     [InlineData("""{"epochz":3}""", "the body is not a valid round request")]
     [InlineData("""[1,2]""", "the body is not a valid round request")]
     public async Task Each_invalid_field_is_refused_by_name(string body, string problem)

@@ -34,7 +34,9 @@ internal static class RoundScenario
     }
 
     /// <summary>Gold splits, a champion that confuses two pairs of classes, and a pool labelled by the host's watcher.</summary>
-    public static async Task SeedAsync(HostFixture fixture, HttpClient client)
+    /// <param name="embedding">Whether the champion has an embedding output.</param>
+    /// <param name="extraPool">Images uploaded to the pool besides its Fashion-MNIST images.</param>
+    public static async Task SeedAsync(HostFixture fixture, HttpClient client, bool embedding = false, IReadOnlyList<byte[]>? extraPool = null)
     {
         var train = FashionMnist.LoadTrain();
         var classes = FashionMnist.ClassNames.ToArray();
@@ -49,7 +51,7 @@ internal static class RoundScenario
             await gold.UploadAsync(i < GoldTrain ? GoldSplit.Train : GoldSplit.Validation, train.Labels[i], $"{i:D5}.png", BinaryData.FromBytes(Png(i))));
         int[] swapped = [6, 1, 4, 3, 2, 5, 0, 7, 8, 9];
         var teacher = LinearTestModel.Centroids("champion-a", Enumerable.Range(50_000, ChampionImages).Select(i => train.Image(i).ToArray()).ToArray(),
-            Enumerable.Range(50_000, ChampionImages).Select(i => swapped[train.Labels[i]]).ToArray(), classes, 28, 28);
+            Enumerable.Range(50_000, ChampionImages).Select(i => swapped[train.Labels[i]]).ToArray(), classes, 28, 28, embedding: embedding);
         await fixture.Models.RegisterChampionAsync(teacher);
         await fixture.WaitForChampionAsync(client, "champion-a");
 
@@ -58,7 +60,10 @@ internal static class RoundScenario
         await incoming.CreateIfNotExistsAsync();
         await Parallel.ForEachAsync(Enumerable.Range(10_000, Pool), async (i, _) =>
             await incoming.GetBlobClient($"pool/{i}.png").UploadAsync(BinaryData.FromBytes(Png(i))));
-        await Eventually.HoldsAsync(async () => await fixture.Labels.ReadAllAsync().CountAsync() == Pool, TimeSpan.FromSeconds(60), "pool labelled");
+        var extra = extraPool ?? [];
+        await Parallel.ForEachAsync(Enumerable.Range(0, extra.Count), async (i, _) =>
+            await incoming.GetBlobClient($"pool/extra-{i}.png").UploadAsync(BinaryData.FromBytes(extra[i])));
+        await Eventually.HoldsAsync(async () => await fixture.Labels.ReadAllAsync().CountAsync() == Pool + extra.Count, TimeSpan.FromSeconds(60), "pool labelled");
 
     }
 }

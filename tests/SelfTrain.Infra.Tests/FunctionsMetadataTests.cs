@@ -47,7 +47,7 @@ public sealed class FunctionsMetadataTests
     public void The_code_and_the_infrastructure_name_storage_alike()
     {
         Assert.Equal(
-            new[] { Layout.Candidates, Layout.Gold, Layout.DeadLetters, Layout.Incoming, Layout.Models, Layout.Quarantine, Layout.Runs, Layout.Shards }.Order(StringComparer.Ordinal),
+            new[] { Layout.Candidates, Layout.Embeddings, Layout.Gold, Layout.DeadLetters, Layout.Incoming, Layout.Models, Layout.Quarantine, Layout.Runs, Layout.Shards }.Order(StringComparer.Ordinal),
             Infra.Names("containers").Values.Cast<string>().Order(StringComparer.Ordinal));
         Assert.Equal(new[] { Layout.TrainingJobs, Layout.TrainingResults }, Infra.Names("queues").Values.Cast<string>().Order());
         Assert.Equal(Layout.Labels, Infra.Name("tables", "labels"));

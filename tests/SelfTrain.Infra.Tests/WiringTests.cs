@@ -16,7 +16,7 @@ public sealed class WiringTests
     [Fact]
     public void The_shared_names_are_the_ones_the_code_uses()
     {
-        Assert.Equal(["candidates", "gold", "incoming", "incoming-deadletter", "models", "quarantine", "runs", "shards"], Infra.Names("containers").Values.Cast<string>().Order());
+        Assert.Equal(["candidates", "embeddings", "gold", "incoming", "incoming-deadletter", "models", "quarantine", "runs", "shards"], Infra.Names("containers").Values.Cast<string>().Order());
         Assert.Equal(["training-jobs", "training-results"], Infra.Names("queues").Values.Cast<string>().Order());
         Assert.Equal(["labels"], Infra.Names("tables").Values.Cast<string>());
         Assert.Equal("LabelImage", LabelImage);
@@ -236,6 +236,22 @@ public sealed class WiringTests
         Assert.Equal("0.01", settings["Gate__Alpha"]);
         Assert.Equal("0.02", settings["Gate__MinimumGain"]);
         Assert.Equal("0.03", settings["Gate__MaximumRecallDrop"]);
+    }
+
+    [Fact]
+    public void The_embeddings_endpoint_is_set_only_when_named_and_its_key_only_by_secret_reference()
+    {
+        Assert.DoesNotContain(Infra.FunctionAppSettings(Infra.MainTemplate()).Keys, k => k.StartsWith("Embeddings__", StringComparison.Ordinal));
+
+        var settings = Infra.FunctionAppSettings(Infra.MainTemplate(("embeddings", new Dictionary<string, object?>
+        {
+            ["endpoint"] = "https://example.services.ai.azure.com/models", ["keySecretUri"] = "https://vault.vault.azure.net/secrets/embeddings-key",
+            ["tokenScope"] = "https://cognitiveservices.azure.com/.default",
+        })));
+        Assert.Equal("https://example.services.ai.azure.com/models", settings["Embeddings__Endpoint"]);
+        Assert.Equal("https://vault.vault.azure.net/secrets/embeddings-key", settings["Embeddings__KeySecretUri"]);
+        Assert.Equal("https://cognitiveservices.azure.com/.default", settings["Embeddings__TokenScope"]);
+        Assert.Equal(3, settings.Keys.Count(k => k.StartsWith("Embeddings__", StringComparison.Ordinal)));
     }
 
     [Fact]

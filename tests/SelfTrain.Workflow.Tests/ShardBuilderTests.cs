@@ -134,7 +134,8 @@ public sealed class ShardBuilderTests
             });
         }
         await labels.RecordAsync(rows);
-        var builder = new ShardBuilder(account, layout, labels, new GoldStore(account, layout), new ModelLoader(models, new InferenceOptions()), new ServingOptions());
+        var builder = new ShardBuilder(account, layout, labels, new GoldStore(account, layout), new ModelLoader(models, new InferenceOptions()), new ServingOptions(),
+            new EmbeddingStore(account, layout));
         return (builder, labels, teacher, pngs);
     }
 }

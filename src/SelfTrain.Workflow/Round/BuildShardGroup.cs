@@ -4,14 +4,21 @@ namespace SelfTrain.Workflow.Round;
 
 /// <summary>
 /// One group of partitions, one shard each, built in parallel. The round fans out over groups, so its own history
-/// holds one entry per group rather than per partition, however many partitions there are.
+/// holds one entry per group rather than per partition, however many partitions there are. With an embedding view,
+/// each partition is embedded first.
 /// </summary>
 public sealed class BuildShardGroup : TaskOrchestrator<ShardGroupRequest, IReadOnlyList<ShardCounts>>
 {
     public override async Task<IReadOnlyList<ShardCounts>> RunAsync(TaskOrchestrationContext context, ShardGroupRequest input) =>
-        await Task.WhenAll(input.Partitions.Select(partition => context.CallActivityAsync<ShardCounts>(nameof(BuildPoolShard),
-            new ShardRequest(input.RoundId, partition, input.Teacher, input.Thresholds, input.InputSize, input.Classes, input.Channels, input.SecondOpinion),
-            RoundRetry.Activity)));
+        await Task.WhenAll(input.Partitions.Select(async partition =>
+        {
+            if (input.View is { } view)
+                await context.CallActivityAsync<int>(nameof(EmbedPartition), new PartitionEmbeddingRequest(partition, view.Model), RoundRetry.Activity);
+            return await context.CallActivityAsync<ShardCounts>(nameof(BuildPoolShard),
+                new ShardRequest(input.RoundId, partition, input.Teacher, input.Thresholds, input.InputSize, input.Classes, input.Channels, input.SecondOpinion,
+                    input.View),
+                RoundRetry.Activity);
+        }));
 }
 
 internal static class RoundRetry

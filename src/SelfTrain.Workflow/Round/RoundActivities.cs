@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using SelfTrain.Core.Embeddings;
 using SelfTrain.Core.Evaluation;
 using SelfTrain.Workflow.Round.Steps;
 
@@ -15,6 +16,16 @@ public sealed class PlanRound(RoundPlanner planner) : TaskActivity<RoundRequest,
 public sealed class CalibrateThresholds(ThresholdCalibrator calibrator) : TaskActivity<CalibrationRequest, IReadOnlyList<ClassThreshold>>
 {
     public override Task<IReadOnlyList<ClassThreshold>> RunAsync(TaskActivityContext context, CalibrationRequest input) => calibrator.CalibrateAsync(input);
+}
+
+public sealed class EmbedGold(ImageEmbeddingStep step) : TaskActivity<EmbeddingViewPolicy, EmbeddingViewPlan>
+{
+    public override Task<EmbeddingViewPlan> RunAsync(TaskActivityContext context, EmbeddingViewPolicy input) => step.EmbedGoldAsync(input);
+}
+
+public sealed class EmbedPartition(ImageEmbeddingStep step) : TaskActivity<PartitionEmbeddingRequest, int>
+{
+    public override Task<int> RunAsync(TaskActivityContext context, PartitionEmbeddingRequest input) => step.EmbedPartitionAsync(input);
 }
 
 public sealed class BuildPoolShard(ShardBuilder builder) : TaskActivity<ShardRequest, ShardCounts>

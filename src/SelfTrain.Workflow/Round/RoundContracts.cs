@@ -1,3 +1,4 @@
+using SelfTrain.Core.Embeddings;
 using SelfTrain.Core.Evaluation;
 using SelfTrain.Core.Training;
 
@@ -47,6 +48,13 @@ public sealed record RoundRequest
     /// </summary>
     public bool SecondOpinion { get; init; }
 
+    /// <summary>
+    /// The embedding view: gold and pool images are embedded through the configured image-embeddings endpoint (Azure AI
+    /// Model Inference), and pool images that copy held-out gold images, or lie outside the gold set, are kept out of
+    /// training and counted. Null: off.
+    /// </summary>
+    public EmbeddingViewPolicy? View { get; init; }
+
     /// <summary>Rounds to run (Noisy Student iteration): after a promotion, the pool is relabelled and the next round starts.</summary>
     public int MaxRounds { get; init; } = 1;
 
@@ -79,24 +87,52 @@ public sealed record StudentShape(string Architecture, int InputSize, int Channe
 }
 
 /// <param name="Channels">Of the stored images: 1 gray, 3 RGB.</param>
+/// <param name="View">The round's embedding view, when it has one: the partition's embeddings are judged against gold's.</param>
 public sealed record ShardRequest(string RoundId, string Partition, string Teacher, IReadOnlyList<double>? Thresholds, int InputSize, int Classes,
-    int Channels = 1, string? SecondOpinion = null);
+    int Channels = 1, string? SecondOpinion = null, EmbeddingViewPlan? View = null);
 
 public sealed record ShardGroupRequest(string RoundId, IReadOnlyList<string> Partitions, string Teacher, IReadOnlyList<double>? Thresholds,
-    int InputSize, int Classes, int Channels = 1, string? SecondOpinion = null);
+    int InputSize, int Classes, int Channels = 1, string? SecondOpinion = null, EmbeddingViewPlan? View = null);
+
+/// <summary>
+/// The embedding view of a round, once gold is embedded: the embedding model (as its endpoint names it), the
+/// near-duplicate similarity, and the similarity to gold below which a pool image is an outlier (null: none is).
+/// </summary>
+public sealed record EmbeddingViewPlan(string Model, int Dimensions, double NearDuplicateSimilarity, double? OutlierSimilarity,
+    int GoldImages, int GoldEmbedded);
+
+/// <summary>Embed one partition's labelled images with <paramref name="Model"/>.</summary>
+public sealed record PartitionEmbeddingRequest(string Partition, string Model);
+
+/// <summary>
+/// What the embedding view kept out of one shard (or a round's): near-copies of held-out gold, outliers, each per
+/// class of the row's label, and rows with no embedding yet (judged by the teacher alone).
+/// </summary>
+public sealed record ViewCounts(int NearDuplicates, int Outliers, int NotEmbedded, IReadOnlyList<int> NearDuplicatesPerClass, IReadOnlyList<int> OutliersPerClass)
+{
+    public static ViewCounts? Sum(IEnumerable<ViewCounts?> counts, int classes)
+    {
+        var all = counts.OfType<ViewCounts>().ToArray();
+        return all.Length == 0 ? null : new ViewCounts(all.Sum(c => c.NearDuplicates), all.Sum(c => c.Outliers), all.Sum(c => c.NotEmbedded),
+            Enumerable.Range(0, classes).Select(k => all.Sum(c => c.NearDuplicatesPerClass[k])).ToArray(),
+            Enumerable.Range(0, classes).Select(k => all.Sum(c => c.OutliersPerClass[k])).ToArray());
+    }
+}
 
 /// <summary>
 /// What one shard holds; <see cref="Blob"/> is null when nothing was accepted. <see cref="Unusable"/>: rows with no
 /// usable label or whose every upload is gone; <see cref="Relabelled"/>: rows another version had labelled, which the
 /// teacher labelled while the shard was built (each then accepted or below its threshold).
 /// </summary>
-public sealed record ShardCounts(string? Blob, int Accepted, int BelowThreshold, int Unusable, IReadOnlyList<int> PerClass, int Relabelled = 0)
+public sealed record ShardCounts(string? Blob, int Accepted, int BelowThreshold, int Unusable, IReadOnlyList<int> PerClass, int Relabelled = 0,
+    ViewCounts? View = null)
 {
     public static ShardCounts Sum(IEnumerable<ShardCounts> shards, int classes)
     {
         var all = shards.ToArray();
         return new ShardCounts(null, all.Sum(s => s.Accepted), all.Sum(s => s.BelowThreshold), all.Sum(s => s.Unusable),
-            Enumerable.Range(0, classes).Select(c => all.Sum(s => s.PerClass[c])).ToArray(), all.Sum(s => s.Relabelled));
+            Enumerable.Range(0, classes).Select(c => all.Sum(s => s.PerClass[c])).ToArray(), all.Sum(s => s.Relabelled),
+            ViewCounts.Sum(all.Select(s => s.View), classes));
     }
 }
 
@@ -133,6 +169,9 @@ public sealed record RoundResult
 
     /// <summary>The model that judged the pool beside the teacher (<see cref="RoundRequest.SecondOpinion"/>); null when none did.</summary>
     public string? SecondOpinion { get; init; }
+
+    /// <summary>The embedding view the round used (<see cref="RoundRequest.View"/>); null when it had none.</summary>
+    public EmbeddingViewPlan? View { get; init; }
 
     /// <summary>The teacher's class names, in index order (empty in results written before they were recorded).</summary>
     public IReadOnlyList<string> Classes { get; init; } = [];

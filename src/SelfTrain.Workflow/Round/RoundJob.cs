@@ -74,6 +74,7 @@ public static class RoundJob
         if (request.Round != 1) problems.Add("round is set by the orchestration");
         if (request.Gate is null) problems.Add("gate is missing");
         else problems.AddRange(request.Gate.Problems());
+        if (request.View is { } view) problems.AddRange(view.Problems());
 
         var job = Build(request, ["class-0", "class-1"], "teacher", "round", "instance", 1, ["shard"]);
         problems.AddRange(job.Problems().Where(p => !p.StartsWith("recipe ", StringComparison.Ordinal)));

@@ -46,6 +46,14 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
             Phase("calibrate", classes, classes);
         }
 
+        EmbeddingViewPlan? view = null;
+        if (request.View is { } policy)
+        {
+            context.SetCustomStatus(new RoundStatus(request.Round, "embed", 0, 1, "gold images"));
+            view = await context.CallActivityAsync<EmbeddingViewPlan>(nameof(EmbedGold), policy, RoundRetry.Activity);
+            Phase("embed", 1, 1, $"{view.GoldImages} gold images by {view.Model}");
+        }
+
         var groups = plan.Partitions.Chunk(request.PartitionsPerGroup).ToArray();
         context.SetCustomStatus(new RoundStatus(request.Round, "shards", 0, plan.Partitions.Count));
         var limits = thresholds.Count == 0 ? null : thresholds.Select(t => t.Threshold).ToArray();
@@ -54,7 +62,7 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
         foreach (var wave in groups.Chunk(4))
         {
             var results = await Task.WhenAll(wave.Select((group, i) => context.CallSubOrchestratorAsync<IReadOnlyList<ShardCounts>>(nameof(BuildShardGroup),
-                new ShardGroupRequest(roundId, group, plan.Teacher, limits, student.InputSize, classes, student.Channels, plan.SecondOpinion),
+                new ShardGroupRequest(roundId, group, plan.Teacher, limits, student.InputSize, classes, student.Channels, plan.SecondOpinion, view),
                 new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-r{request.Round}-shards-{built.Count + i}" })));
             built.AddRange(results.SelectMany(r => r));
             context.SetCustomStatus(new RoundStatus(request.Round, "shards", built.Count, plan.Partitions.Count));
@@ -105,6 +113,7 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
             Round = request.Round,
             Teacher = plan.Teacher,
             SecondOpinion = plan.SecondOpinion,
+            View = view,
             Classes = plan.Classes,
             Finished = context.CurrentUtcDateTime,
             Candidate = candidate,

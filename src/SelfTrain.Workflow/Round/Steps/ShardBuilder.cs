@@ -1,3 +1,4 @@
+using SelfTrain.Core.Embeddings;
 using SelfTrain.Core.Labels;
 using SelfTrain.Core.Models;
 using SelfTrain.Core.Shards;
@@ -18,9 +19,11 @@ namespace SelfTrain.Workflow.Round.Steps;
 /// rather than adding samples. Everything streams — rows from the table, a chunk of images at a time downloaded,
 /// relabelled in one batch and decoded in parallel, samples onto a disk spool, the spool into the blob — so a
 /// partition of any size costs one chunk of images in memory; samples keep the table's order (by content hash).
+/// With the round's embedding view, a row whose image copies a held-out gold image, or lies outside the gold set, is
+/// kept out before anything else (and counted per class); a row not embedded yet is judged by the teacher alone.
 /// </summary>
 public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, LabelStore labels, GoldStore gold, ModelLoader loader,
-    ServingOptions options)
+    ServingOptions options, EmbeddingStore embeddings)
 {
     /// <summary>Images downloaded and decoded together; what a shard step holds in memory at once.</summary>
     public const int ChunkSize = 256;
@@ -33,6 +36,7 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
         using var span = SelfTrainTelemetry.StartRoundStep("shard", request.RoundId, request.Teacher);
         int belowThreshold = 0, unusable = 0, relabelled = 0;
         bool Passes(Prediction p) => request.Thresholds is not { } t || p.Confidence >= t[p.ClassIndex];
+        var view = request.View is { } plan ? await PartitionViewAsync(plan, request.Partition, request.Classes, cancellationToken) : null;
 
         // A row the teacher labelled is judged before its image is downloaded (unless a second opinion must see the
         // image too); any other is judged once relabelled.
@@ -41,6 +45,7 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
             await foreach (var row in labels.ReadPartitionAsync(request.Partition, cancellationToken))
             {
                 if (row.Status != LabelStatus.Labelled || row.Prediction is null) { unusable++; continue; }
+                if (view is not null && !view.Keeps(row)) continue;
                 if (request.SecondOpinion is null && row.ModelVersion == request.Teacher && !Passes(row.Prediction)) { belowThreshold++; continue; }
                 yield return row;
             }
@@ -96,13 +101,52 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
             var (kept, perClass) = await SpoolAsync(blob, shape, Candidates(), request.Classes, SamplesAsync, cancellationToken);
             span?.SetTag("selftrain.accepted", kept);
             span?.SetTag("selftrain.relabelled", relabelled);
-            return new ShardCounts(kept > 0 ? blob : null, kept, belowThreshold, unusable, perClass, relabelled);
+            return new ShardCounts(kept > 0 ? blob : null, kept, belowThreshold, unusable, perClass, relabelled, view?.Counts());
         }
         finally
         {
             teacher?.Dispose();
             second?.Dispose();
         }
+    }
+
+    /// <summary>The view's judge for one partition: gold's held-out and reference sets, and the partition's embeddings.</summary>
+    private async Task<PartitionView> PartitionViewAsync(EmbeddingViewPlan plan, string partition, int classes, CancellationToken cancellationToken)
+    {
+        async Task<EmbeddingSet> Read(string set) =>
+            await embeddings.ReadAsync(plan.Model, set, cancellationToken) ?? EmbeddingSet.Empty(plan.Model, Math.Max(1, plan.Dimensions));
+        var sets = new Dictionary<GoldSplit, EmbeddingSet>();
+        foreach (var split in Enum.GetValues<GoldSplit>()) sets[split] = await Read(EmbeddingStore.GoldSet(split));
+        var dimensions = Math.Max(1, plan.Dimensions);
+        var heldOut = new NeighbourIndex(EmbeddingSet.Concat(plan.Model, dimensions, [sets[GoldSplit.Validation], sets[GoldSplit.Test]]));
+        var reference = new NeighbourIndex(EmbeddingSet.Concat(plan.Model, dimensions, [sets[GoldSplit.Train], sets[GoldSplit.Validation]]));
+        var view = new EmbeddingView(heldOut, reference, plan.NearDuplicateSimilarity, plan.OutlierSimilarity);
+        return new PartitionView(view, await Read(EmbeddingStore.PoolSet(partition)), classes);
+    }
+
+    /// <summary>The embedding view's verdicts on one partition's rows, counted as they are given.</summary>
+    private sealed class PartitionView(EmbeddingView view, EmbeddingSet pool, int classes)
+    {
+        private readonly Dictionary<string, int> _rows = pool.Keys.Select((key, row) => (key, row)).ToDictionary(p => p.key, p => p.row, StringComparer.Ordinal);
+        private readonly int[] _nearDuplicates = new int[classes];
+        private readonly int[] _outliers = new int[classes];
+        private int _notEmbedded;
+
+        public bool Keeps(LabelRecord row)
+        {
+            if (!_rows.TryGetValue(row.Content.Hex, out var index))
+            {
+                _notEmbedded++;
+                return true;
+            }
+            var verdict = view.Judge(pool[index]);
+            var label = row.Prediction!.ClassIndex;
+            if (verdict == ViewVerdict.NearDuplicate && label < classes) _nearDuplicates[label]++;
+            if (verdict == ViewVerdict.Outlier && label < classes) _outliers[label]++;
+            return verdict == ViewVerdict.Kept;
+        }
+
+        public ViewCounts Counts() => new(_nearDuplicates.Sum(), _outliers.Sum(), _notEmbedded, _nearDuplicates, _outliers);
     }
 
     public async Task<ShardCounts> BuildGoldShardAsync(GoldShardRequest request, CancellationToken cancellationToken = default)

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SelfTrain.Core.Data;
+using SelfTrain.Core.Embeddings;
+using SelfTrain.Inference;
+using SelfTrain.Storage;
+using SelfTrain.Testing;
+using SelfTrain.Workflow.Round;
+using SelfTrain.Workflow.Round.Steps;
+
+namespace SelfTrain.Host.Tests;
+
+/// <summary>
+/// A round with the embedding view: gold and pool are embedded through the host's own Azure AI Model Inference route
+/// by the real client, and the shards keep out near-copies of validation images and images unlike any gold image.
+/// </summary>
+public sealed class EmbeddingViewRoundTests
+{
+    private const int NearCopies = 10, Noise = 5;
+
+    [Fact]
+    public async Task A_round_with_the_view_keeps_copies_of_held_out_gold_and_outliers_out_of_training_and_counts_them()
+    {
+        await using var fixture = await HostFixture.CreateAsync();
+        var client = fixture.Factory.CreateClient();
+        var train = FashionMnist.LoadTrain();
+        // Near-copies of validation images (one pixel changed), and bright corners on black, where no garment lies.
+        var copies = Enumerable.Range(RoundScenario.GoldTrain, NearCopies).Select(i =>
+        {
+            var pixels = train.Image(i).ToArray();
+            pixels[0] = (byte)(255 - pixels[0]);
+            return PngEncoder.EncodeGray(pixels, 28, 28);
+        });
+        var corners = Enumerable.Range(0, Noise).Select(corner =>
+        {
+            var pixels = new byte[28 * 28];
+            var (top, left) = (corner % 2 * 22, corner / 2 % 2 * 22 + corner / 4 * 11);
+            for (var y = top; y < top + 6; y++)
+                for (var x = left; x < left + 6; x++) pixels[y * 28 + x] = 255;
+            return PngEncoder.EncodeGray(pixels, 28, 28);
+        });
+        await RoundScenario.SeedAsync(fixture, client, embedding: true, extraPool: [.. copies, .. corners]);
+
+        // A gate no student passes keeps champion-a serving, so its embeddings are the ones stored.
+        var result = await RoundScenario.CompleteRoundAsync(fixture, client, new
+        {
+            epochs = 3, batchSize = 64, targetPrecision = 0.8, trainingTimeout = "00:05:00", view = new { }, gate = new { minimumGain = 0.9 },
+        });
+        Assert.False(result.GetProperty("promoted").GetBoolean());
+
+        // The plan: the champion's embedding layer (the flattened image) through the round's endpoint, every gold image.
+        var view = result.GetProperty("view");
+        Assert.Equal("champion-a", view.GetProperty("model").GetString());
+        Assert.Equal(28 * 28, view.GetProperty("dimensions").GetInt32());
+        Assert.Equal(RoundScenario.GoldTrain + RoundScenario.Validation, view.GetProperty("goldImages").GetInt32());
+        Assert.Equal(RoundScenario.GoldTrain + RoundScenario.Validation, view.GetProperty("goldEmbedded").GetInt32());
+        var floor = view.GetProperty("outlierSimilarity").GetDouble();
+        Assert.InRange(floor, 0.0, 0.99);
+
+        // The shards: every copy is a near-duplicate, every noise image an outlier; each pool row is counted once.
+        var pool = result.GetProperty("pool");
+        var counts = pool.GetProperty("view");
+        var nearDuplicates = counts.GetProperty("nearDuplicates").GetInt32();
+        var outliers = counts.GetProperty("outliers").GetInt32();
+        Assert.InRange(nearDuplicates, NearCopies, NearCopies + 5);
+        // Percentile 99: about 1% of real images lie as far from gold as gold's own farthest 1%.
+        Assert.True(outliers >= Noise && outliers <= Noise + RoundScenario.Pool / 20, $"{outliers} outliers below similarity {floor}: {counts}");
+        Assert.Equal(0, counts.GetProperty("notEmbedded").GetInt32());
+        Assert.Equal(nearDuplicates, counts.GetProperty("nearDuplicatesPerClass").EnumerateArray().Sum(c => c.GetInt32()));
+        Assert.Equal(outliers, counts.GetProperty("outliersPerClass").EnumerateArray().Sum(c => c.GetInt32()));
+        Assert.Equal(RoundScenario.Pool + NearCopies + Noise, pool.GetProperty("accepted").GetInt32() + pool.GetProperty("belowThreshold").GetInt32()
+            + pool.GetProperty("unusable").GetInt32() + nearDuplicates + outliers);
+
+        // Stored once per image and model: a second pass embeds nothing.
+        var step = fixture.Factory.Services.GetRequiredService<ImageEmbeddingStep>();
+        var again = await step.EmbedGoldAsync(new EmbeddingViewPolicy());
+        Assert.Equal(0, again.GoldEmbedded);
+        Assert.Equal(floor, again.OutlierSimilarity!.Value, 1e-6);
+        var partition = fixture.Labels.PartitionOf((await fixture.Labels.ReadAllAsync().FirstAsync()).Content);
+        Assert.Equal(0, await step.EmbedPartitionAsync(new PartitionEmbeddingRequest(partition, "champion-a")));
+        var stored = await fixture.Factory.Services.GetRequiredService<EmbeddingStore>().ReadAsync("champion-a", EmbeddingStore.PoolSet(partition));
+        Assert.NotNull(stored);
+        Assert.Equal(28 * 28, stored.Dimensions);
+    }
+}

@@ -27,6 +27,9 @@ public static class RoundReport
         if (result.Pool is { } pool)
             console.MarkupLineInterpolated(
                 $"pool: {pool.Accepted} pseudo-labels accepted, {pool.BelowThreshold} below thresholds, {pool.Unusable} unusable, {pool.Relabelled} relabelled by the teacher; {result.GoldImages} gold images");
+        if (result.View is { } view && result.Pool?.View is { } kept)
+            console.MarkupLineInterpolated(
+                $"embedding view ({view.Model}): {kept.NearDuplicates} near-duplicates of held-out gold and {kept.Outliers} outliers kept out of training; {kept.NotEmbedded} not embedded");
         Lines(console, "reasons", result.Reasons);
         Lines(console, "hints", result.Hints);
         return result.Promoted ? 0 : SelfTrainCli.ChampionKept;

@@ -71,6 +71,13 @@ public sealed class EmbeddingViewRoundTests
         Assert.Equal(RoundScenario.Pool + NearCopies + Noise, pool.GetProperty("accepted").GetInt32() + pool.GetProperty("belowThreshold").GetInt32()
             + pool.GetProperty("unusable").GetInt32() + nearDuplicates + outliers);
 
+        // The round's report says what the view kept out.
+        var runs = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Runs);
+        var reportBlob = await runs.GetBlobsAsync().Select(b => b.Name).SingleAsync(name => name.EndsWith("/report.md", StringComparison.Ordinal));
+        var report = (await runs.GetBlobClient(reportBlob).DownloadContentAsync()).Value.Content.ToString();
+        Assert.Contains("## Embedding view", report);
+        Assert.Contains($"Kept out of training: {nearDuplicates} near-duplicates, {outliers} outliers", report);
+
         // Stored once per image and model: a second pass embeds nothing.
         var step = fixture.Factory.Services.GetRequiredService<ImageEmbeddingStep>();
         var again = await step.EmbedGoldAsync(new EmbeddingViewPolicy());

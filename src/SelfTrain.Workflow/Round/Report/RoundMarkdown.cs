@@ -44,6 +44,8 @@ public static class RoundMarkdown
                     $"| {ReportText.Cell(l.Class)} | {l.Threshold} | {l.EstimatedPrecision} | {l.Coverage} | {l.PseudoLabels} | {l.TeacherRecall} | {l.CandidateRecall} | {l.Change} |");
         }
 
+        if (result.View is { } view) AppendView(md, view, result.Pool?.View, result.Classes);
+
         if (result.PhaseSeconds.Count > 0)
         {
             md.AppendLine().AppendLine("## Phases").AppendLine().AppendLine("| phase | seconds |").AppendLine("| --- | ---: |");
@@ -53,5 +55,21 @@ public static class RoundMarkdown
         md.AppendLine();
         foreach (var plot in plots) md.AppendLine(CultureInfo.InvariantCulture, $"![{Path.GetFileNameWithoutExtension(plot)}]({plot})").AppendLine();
         return md.ToString();
+    }
+
+    /// <summary>What the embedding view kept out of training, per class of the teacher's label.</summary>
+    private static void AppendView(StringBuilder md, EmbeddingViewPlan view, ViewCounts? counts, IReadOnlyList<string> classes)
+    {
+        md.AppendLine().AppendLine("## Embedding view").AppendLine();
+        var floor = view.OutlierSimilarity is { } similarity ? $"below cosine similarity {similarity:0.000} to every gold/train and gold/validation image" : "none (outliers kept)";
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"Embeddings by `{ReportText.Cell(view.Model)}` ({view.Dimensions} dimensions) of {view.GoldImages} gold images ({view.GoldEmbedded} embedded this round). Near-duplicates: cosine similarity at least {view.NearDuplicateSimilarity:0.000} to a gold/validation or gold/test image. Outliers: {floor}.").AppendLine();
+        if (counts is null) return;
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"Kept out of training: {counts.NearDuplicates} near-duplicates, {counts.Outliers} outliers; {counts.NotEmbedded} pool images had no embedding and were judged by the teacher alone.").AppendLine();
+        md.AppendLine("| class | near-duplicates | outliers |").AppendLine("| --- | ---: | ---: |");
+        for (var k = 0; k < counts.NearDuplicatesPerClass.Count; k++)
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {ReportText.Cell(k < classes.Count ? classes[k] : $"class {k}")} | {counts.NearDuplicatesPerClass[k]} | {counts.OutliersPerClass[k]} |");
     }
 }

@@ -21,6 +21,8 @@ public static class EmbeddingsClientFactory
         {
             var secret = new KeyVaultSecretIdentifier(secretUri);
             var key = new SecretClient(secret.VaultUri, identity).GetSecret(secret.Name, secret.Version).Value.Value;
+            // The client sends the key as api-key; a Functions app (this one's own route) reads it from x-functions-key.
+            clientOptions.AddPolicy(new FunctionsKeyPolicy(key), HttpPipelinePosition.PerCall);
             return new ImageEmbeddingsClient(endpoint, new AzureKeyCredential(key), clientOptions);
         }
         // The client's own scope is fixed; the configured one replaces it.
@@ -37,5 +39,10 @@ public static class EmbeddingsClientFactory
         var clientOptions = new AzureAIInferenceClientOptions();
         if (transport is not null) clientOptions.Transport = transport;
         return new ImageEmbeddingsClient(endpoint, new AzureKeyCredential("local-host"), clientOptions);
+    }
+
+    private sealed class FunctionsKeyPolicy(string key) : HttpPipelineSynchronousPolicy
+    {
+        public override void OnSendingRequest(HttpMessage message) => message.Request.Headers.SetValue("x-functions-key", key);
     }
 }

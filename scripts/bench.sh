@@ -13,6 +13,10 @@
 #   ./scripts/bench.sh memory [--requests N] [--sides 6300,4800] [--model DIR]
 #                                           the local host's resident memory under N concurrent predictions of huge
 #                                           single-colour PNGs of each side
+#   ./scripts/bench.sh embeddings [--batches N] [--batch B] [--model DIR]
+#                                           image embeddings through ImageEmbeddingsClient and the local host's
+#                                           /api/inference route against raw ONNX Runtime on the same decoded tensors;
+#                                           and the embedding view's time over 20,000 and 58,000 pool embeddings
 #   ./scripts/bench.sh shards [--rows N]    one shard step over a partition of N label rows (default 200,000): time and
 #                                           peak resident memory
 # Without --model, model A (transfer-learned on 2,000 Fashion-MNIST images, 64 px) is built once into .tools/models.
@@ -76,7 +80,7 @@ case "$benchmark" in
     start_azurite
     "$bench" shards --storage "$AZURITE_CONNECTION_STRING" "$@"
     ;;
-  predict|memory)
+  predict|memory|embeddings)
     ensure_azurite
     model=$(model_dir "$@")
     mapfile -t rest < <(without_model "$@")
@@ -91,13 +95,15 @@ case "$benchmark" in
       Logging__LogLevel__Default=Warning \
       dotnet src/SelfTrain.Host/bin/Release/net10.0/SelfTrain.Host.dll --urls "http://127.0.0.1:$port" >&2 &
     host_pid=$!
-    if [ "$benchmark" = memory ]; then
+    if [ "$benchmark" = embeddings ]; then
+      "$bench" embeddings --model "$model" --url "http://127.0.0.1:$port" --storage "$AZURITE_CONNECTION_STRING" "${rest[@]}"
+    elif [ "$benchmark" = memory ]; then
       "$bench" memory --model "$model" --url "http://127.0.0.1:$port" --storage "$AZURITE_CONNECTION_STRING" --pid "$host_pid" "${rest[@]}"
     else
       "$bench" predict --model "$model" --url "http://127.0.0.1:$port" --storage "$AZURITE_CONNECTION_STRING" --threads 1 "${rest[@]}"
     fi
     ;;
   *)
-    die "usage: $0 training|labeling|predict|memory|shards [options]"
+    die "usage: $0 training|labeling|predict|memory|embeddings|shards [options]"
     ;;
 esac

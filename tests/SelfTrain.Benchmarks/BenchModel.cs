@@ -51,13 +51,13 @@ internal sealed class BenchModel
         return new InferenceSession(Onnx, sessionOptions);
     }
 
-    /// <summary>One raw run over <paramref name="count"/> samples starting at <paramref name="first"/>.</summary>
-    public void RunRaw(InferenceSession session, RunOptions run, float[] tensor, int first, int count)
+    /// <summary>One raw run over <paramref name="count"/> samples starting at <paramref name="first"/>, fetching <paramref name="output"/> (default: the class output).</summary>
+    public void RunRaw(InferenceSession session, RunOptions run, float[] tensor, int first, int count, string? output = null)
     {
         var input = Manifest.Input;
         var length = ImagePreprocessor.SampleLength(input);
         using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
             new Memory<float>(tensor, first * length, count * length), [count, input.Channels, input.Height, input.Width]);
-        using var outputs = session.Run(run, [input.TensorName], [value], [Manifest.Output.TensorName]);
+        using var outputs = session.Run(run, [input.TensorName], [value], [output ?? Manifest.Output.TensorName]);
     }
 }

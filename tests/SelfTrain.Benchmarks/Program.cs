@@ -15,7 +15,9 @@ object result = args.FirstOrDefault() switch
         int.Parse(Option("requests", "2000")), int.Parse(Option("clients", "4")), int.Parse(Option("threads", "1"))),
     "memory" => await HostileLoadBenchmark.RunAsync(BenchModel.Load(Require("model")), Require("url"), Require("storage"),
         int.Parse(Require("pid")), int.Parse(Option("requests", "32")), Option("sides", "6300,4800").Split(',').Select(int.Parse).ToArray()),
+    "embeddings" => await EmbeddingsBenchmark.RunAsync(BenchModel.Load(Require("model")), Require("url"), Require("storage"),
+        int.Parse(Option("batches", "40")), int.Parse(Option("batch", "32")), int.Parse(Option("threads", "1"))),
     "shards" => await ShardMemoryBenchmark.RunAsync(Require("storage"), int.Parse(Option("rows", "200000"))),
-    _ => throw new ArgumentException("usage: SelfTrain.Benchmarks labeling|predict|memory|shards [...]"),
+    _ => throw new ArgumentException("usage: SelfTrain.Benchmarks labeling|predict|memory|embeddings|shards [...]"),
 };
 Console.WriteLine(JsonSerializer.Serialize(result));

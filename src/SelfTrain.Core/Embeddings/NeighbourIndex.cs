@@ -14,8 +14,15 @@ public sealed class NeighbourIndex
     {
         Dimensions = references.Dimensions;
         Count = references.Count;
-        _unit = new float[references.Vectors.Length];
-        for (var row = 0; row < Count; row++) Normalize(references[row], _unit.AsSpan(row * Dimensions, Dimensions));
+        _unit = UnitRows(references);
+    }
+
+    /// <summary>The set's rows scaled to unit length, end to end.</summary>
+    public static float[] UnitRows(EmbeddingSet set)
+    {
+        var unit = new float[set.Vectors.Length];
+        for (var row = 0; row < set.Count; row++) Normalize(set[row], unit.AsSpan(row * set.Dimensions, set.Dimensions));
+        return unit;
     }
 
     public int Dimensions { get; }

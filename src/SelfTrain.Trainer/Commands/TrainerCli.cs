@@ -19,6 +19,7 @@ public static class TrainerCli
             BenchTrainingCommand.Create(),
             TeacherCommand.Create(),
             ExperimentPrepareCommand.Create(),
+            ExperimentPropagationCommand.Create(),
             EvaluateCommand.Create(),
             DeviceCommand.Create(),
         };

@@ -52,20 +52,23 @@ public sealed class TransferTeacher(string? modelsDirectory = null, int threads 
         {
             var trainIndices = Enumerable.Range(0, features.Length).Where(i => i % folds != fold).ToArray();
             var (weights, biases) = LinearHead.Train([.. trainIndices.Select(i => features[i])], [.. trainIndices.Select(i => (int)labels[i])], classCount, seed + fold);
-            for (var i = fold; i < features.Length; i += folds)
-            {
-                var logits = new float[classCount];
-                for (var c = 0; c < classCount; c++)
-                {
-                    double logit = biases[c];
-                    for (var d = 0; d < features[i].Length; d++) logit += weights[c * features[i].Length + d] * features[i][d];
-                    logits[c] = (float)logit;
-                }
-                Softmax.Apply(logits);
-                result[i] = logits;
-            }
+            for (var i = fold; i < features.Length; i += folds) result[i] = Probabilities(features[i], weights, biases);
         }
         return result;
+    }
+
+    /// <summary>The head's class probabilities for one image's features: softmax(W·x + b).</summary>
+    public static float[] Probabilities(float[] features, float[] weights, float[] biases)
+    {
+        var logits = new float[biases.Length];
+        for (var c = 0; c < biases.Length; c++)
+        {
+            double logit = biases[c];
+            for (var d = 0; d < features.Length; d++) logit += weights[c * features.Length + d] * features[d];
+            logits[c] = (float)logit;
+        }
+        Softmax.Apply(logits);
+        return logits;
     }
 
     public TrainingResult Train(LabelledImages gold, float[][] features, IReadOnlyList<string> classes, int inputSize, string version,

@@ -5,6 +5,7 @@ using SelfTrain.Core;
 using SelfTrain.Core.Data;
 using SelfTrain.Core.Embeddings;
 using SelfTrain.Core.Evaluation;
+using SelfTrain.Trainer.Evaluation;
 using SelfTrain.Trainer.Teacher;
 
 namespace SelfTrain.Trainer.Commands;
@@ -93,8 +94,8 @@ public static class ExperimentPropagationCommand
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 experiment = "propagation", seed, @class = "all", targetPrecision = precision, images = features.Length,
-                teacherPoolAccuracy = Math.Round(Accuracy(poolTeacher, pool.Labels), 4),
-                propagatedPoolAccuracy = Math.Round(Accuracy(poolPropagated, pool.Labels), 4),
+                teacherPoolAccuracy = Math.Round(DatasetClassifier.Accuracy(poolTeacher, pool.Labels), 4),
+                propagatedPoolAccuracy = Math.Round(DatasetClassifier.Accuracy(poolPropagated, pool.Labels), 4),
                 teacherAccepted = alone.Sum(a => a.Accepted), teacherAcceptedPrecision = Math.Round(alone.Sum(a => a.Correct) / (double)Math.Max(1, alone.Sum(a => a.Accepted)), 4),
                 propagatedAccepted = withView.Sum(a => a.Accepted), propagatedAcceptedPrecision = Math.Round(withView.Sum(a => a.Correct) / (double)Math.Max(1, withView.Sum(a => a.Accepted)), 4),
                 propagationSeconds = Math.Round(propagationSeconds, 1),
@@ -129,9 +130,6 @@ public static class ExperimentPropagationCommand
         }
         return [.. Enumerable.Range(0, Classes).Select(c => new ClassAudit(predicted[c], accepted[c], correct[c]))];
     }
-
-    private static double Accuracy(float[][] probabilities, byte[] truth) =>
-        Enumerable.Range(0, truth.Length).Count(i => Argmax(probabilities[i]) == truth[i]) / (double)truth.Length;
 
     private static int Argmax(float[] p) => Array.IndexOf(p, p.Max());
 }

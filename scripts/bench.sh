@@ -91,7 +91,7 @@ case "$benchmark" in
     start_azurite
     port=$(free_port)
     # One inference thread per request: concurrent requests share the cores instead of contending inside one run.
-    AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" Inference__IntraOpThreads=1 Serving__ChampionPollInterval=00:00:01 \
+    AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" Inference__IntraOpThreads=1 Serving__ChampionPollInterval=00:00:01 Telemetry__Exporter=None \
       Logging__LogLevel__Default=Warning \
       dotnet src/SelfTrain.Host/bin/Release/net10.0/SelfTrain.Host.dll --urls "http://127.0.0.1:$port" >&2 &
     host_pid=$!

@@ -57,11 +57,12 @@ client="./scripts/selftrain.sh"
 [ "$storage_port" = 10000 ] || client="SELFTRAIN_STORAGE='$AZURITE_CONNECTION_STRING' $client"
 cat <<INFO
 SelfTrain is running.
+  dashboard  http://127.0.0.1:$port/
   API        http://127.0.0.1:$port/api/health   (operator routes open on loopback only)
   storage    $AZURITE_CONNECTION_STRING
              (Azurite's public development account; data in $data/azurite)
   client     $client status
-  logs       $data/logs/host.log, $data/logs/trainer.log
+  logs       $data/logs/host.log (with its spans and metrics), $data/logs/trainer.log
   stop       Ctrl-C (the data stays; run this again to carry on)
 INFO
 

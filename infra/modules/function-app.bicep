@@ -143,6 +143,8 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
       AzureWebJobsStorage__clientId: identityClientId
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identityClientId}'
+      // The front page is the operators' dashboard (host.json's route prefix is empty), not the runtime's welcome page.
+      AzureWebJobsDisableHomepage: 'true'
     },
     extraAppSettings
   )

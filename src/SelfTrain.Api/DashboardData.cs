@@ -11,6 +11,7 @@ public sealed record DashboardData(
     string? ServedHere,
     IReadOnlyList<ChampionHistoryEntry> History,
     LabelStreamSnapshot Labels,
+    LabelCensus? Census,
     IReadOnlyList<RunningRound> Running,
     IReadOnlyList<FinishedRound> Finished,
     IReadOnlyList<RoundPlot> LatestPlots);

@@ -15,16 +15,16 @@ using SelfTrain.Workflow.Round.Steps;
 namespace SelfTrain.Api;
 
 /// <summary>
-/// <c>GET /api/dashboard</c> (and <c>/</c> on the local host): one server-rendered page of what serves, what it
+/// <c>GET /</c>, the front page of both hosts: one server-rendered page of what serves, what it
 /// labels and what the rounds decided, for operators. Everything on it is read per request and bounded: the last
 /// <see cref="HistoryShown"/> champion changes, the newest <see cref="RoundsShown"/> round reports of at most
 /// <see cref="MaxRunBlobsScanned"/> listed, and the plots of the latest round with a readable report inlined, so the page makes no further
 /// request and needs no credential in any URL.
 /// </summary>
 public sealed class DashboardHandler(StorageAccount storage, StorageLayout layout, ModelStore models, ModelRegistry registry,
-    ServedModel served, LabelStream labels, TimeProvider clock)
+    ServedModel served, LabelStream labels, LabelCensusCache census, TimeProvider clock)
 {
-    public const string Route = "dashboard";
+    public const string Route = "/";
     public const int HistoryShown = 20;
     public const int RoundsShown = 10;
     public const int MaxRunBlobsScanned = 20_000;
@@ -43,9 +43,10 @@ public sealed class DashboardHandler(StorageAccount storage, StorageLayout layou
         var history = registry.HistoryAsync(HistoryShown, cancellationToken);
         var running = RunningAsync(client, cancellationToken);
         var finished = FinishedAsync(cancellationToken);
-        await Task.WhenAll(champion, history, running, finished);
+        var counted = census.GetAsync(cancellationToken);
+        await Task.WhenAll(champion, history, running, finished, counted);
         var plots = finished.Result.FirstOrDefault(r => r.Result is not null) is { } latest ? await PlotsAsync(latest.Id, cancellationToken) : [];
-        var data = new DashboardData(clock.GetUtcNow(), champion.Result?.Pointer, served.Version, history.Result, labels.Snapshot(),
+        var data = new DashboardData(clock.GetUtcNow(), champion.Result?.Pointer, served.Version, history.Result, labels.Snapshot(), counted.Result,
             running.Result, finished.Result, plots);
 
         var headers = request.HttpContext.Response.Headers;

@@ -96,30 +96,44 @@ public static class DashboardPage
 
     private static void LabelSection(StringBuilder page, DashboardData data)
     {
-        var labels = data.Labels;
-        page.Append("<section aria-labelledby=\"labels\"><h2 id=\"labels\">Label stream</h2>")
-            .Append(CultureInfo.InvariantCulture, $"<p><strong>{labels.Labelled:N0}</strong> labelled, <strong>{labels.Rejected:N0}</strong> quarantined</p>")
-            .Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">by this instance since {E(Time(labels.Since))}; the fleet's totals are the <code>selftrain.images.*</code> metrics in Application Insights.</p>");
+        page.Append("<section aria-labelledby=\"labels\"><h2 id=\"labels\">Labels</h2>");
+        if (data.Census is { } census)
+        {
+            page.Append(CultureInfo.InvariantCulture, $"<p data-testid=\"label-census\"><strong>{census.Labelled:N0}</strong> images labelled, <strong>{census.Rejected:N0}</strong> quarantined</p>")
+                .Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">the label table, counted at {E(Time(census.CountedAt))} in {census.Took.TotalSeconds:0.0} s (again at most once a minute)</p>")
+                .Append("<div class=\"cols\">");
+            Tally(page, "class", "labelled", census.LabelledByClass, "nothing labelled yet");
+            Tally(page, "labelled by", "images", census.LabelledByModel, "nothing labelled yet");
+            Tally(page, "quarantined because", "images", census.RejectedByReason, "nothing quarantined");
+            page.Append("</div>");
+        }
+        else
+        {
+            page.Append("<p class=\"muted\" data-testid=\"label-census\">The label table is being counted; reload in a moment.</p>");
+        }
 
-        // Images per minute over the last minutes, the current one at the right.
+        // This instance's stream: images per minute over the last minutes, the current one at the right.
+        var labels = data.Labels;
         var peak = Math.Max(1, labels.LastMinutes.Max());
         var width = labels.LastMinutes.Count * 10;
-        page.Append(CultureInfo.InvariantCulture, $"<svg role=\"img\" aria-label=\"images labelled per minute\" viewBox=\"0 0 {width} 40\" width=\"100%\" height=\"48\" preserveAspectRatio=\"none\">");
+        page.Append(CultureInfo.InvariantCulture, $"<h3>Label stream</h3><p><strong>{labels.Labelled:N0}</strong> labelled, <strong>{labels.Rejected:N0}</strong> quarantined by this instance since {E(Time(labels.Since))}</p>")
+            .Append(CultureInfo.InvariantCulture, $"<svg role=\"img\" aria-label=\"images labelled per minute\" viewBox=\"0 0 {width} 40\" width=\"100%\" height=\"48\" preserveAspectRatio=\"none\">");
         for (var i = 0; i < labels.LastMinutes.Count; i++)
         {
             var height = 38.0 * labels.LastMinutes[i] / peak;
             page.Append(CultureInfo.InvariantCulture, $"<rect x=\"{i * 10 + 1}\" y=\"{40 - height:0.#}\" width=\"8\" height=\"{height:0.#}\" fill=\"#1f77b4\"><title>{labels.LastMinutes[i]:N0} images</title></rect>");
         }
-        page.Append(CultureInfo.InvariantCulture, $"</svg><p class=\"muted\">images per minute, last {labels.LastMinutes.Count} minutes (peak {peak:N0})</p>");
+        page.Append(CultureInfo.InvariantCulture, $"</svg><p class=\"muted\">images per minute, last {labels.LastMinutes.Count} minutes (peak {peak:N0}); the fleet's rates are the <code>selftrain.images.*</code> metrics in Application Insights.</p></section>");
+    }
 
-        page.Append("<div class=\"cols\"><div class=\"scroll\"><table><thead><tr><th>class</th><th class=\"n\">labelled</th></tr></thead><tbody>");
-        foreach (var (name, count) in labels.LabelledByClass.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal))
-            page.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(name)}</td><td class=\"n\">{count:N0}</td></tr>");
-        page.Append("</tbody></table></div><div class=\"scroll\"><table><thead><tr><th>quarantined because</th><th class=\"n\">images</th></tr></thead><tbody>");
-        foreach (var (reason, count) in labels.RejectedByReason.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal))
-            page.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(reason)}</td><td class=\"n\">{count:N0}</td></tr>");
-        if (labels.RejectedByReason.Count == 0) page.Append("<tr><td colspan=\"2\" class=\"muted\">nothing quarantined</td></tr>");
-        page.Append("</tbody></table></div></div></section>");
+    /// <summary>A two-column table of counts, largest first.</summary>
+    private static void Tally(StringBuilder page, string name, string unit, IReadOnlyDictionary<string, long> counts, string empty)
+    {
+        page.Append(CultureInfo.InvariantCulture, $"<div class=\"scroll\"><table><thead><tr><th>{E(name)}</th><th class=\"n\">{E(unit)}</th></tr></thead><tbody>");
+        foreach (var (key, count) in counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal))
+            page.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(key)}</td><td class=\"n\">{count:N0}</td></tr>");
+        if (counts.Count == 0) page.Append(CultureInfo.InvariantCulture, $"<tr><td colspan=\"2\" class=\"muted\">{E(empty)}</td></tr>");
+        page.Append("</tbody></table></div>");
     }
 
     private static void Rounds(StringBuilder page, DashboardData data)

@@ -54,6 +54,7 @@ public static class ServiceRegistration
         services.AddSingleton<RollbackHandler>();
         // Counts from the moment it is created: each host resolves it at start-up.
         services.AddSingleton<LabelStream>();
+        services.AddSingleton<LabelCensusCache>();
         services.AddSingleton<DashboardHandler>();
         return services;
     }

@@ -12,22 +12,22 @@ public sealed class HttpFunctions(HealthHandler health, PredictHandler predict, 
 {
     [Function("Health")]
     public Task<IResult> Health(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HealthHandler.Route)] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = FunctionRoutes.Api + HealthHandler.Route)] HttpRequest request) =>
         health.HandleAsync(request);
 
     [Function("Predict")]
     public Task<IResult> Predict(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = PredictHandler.Route)] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = FunctionRoutes.Api + PredictHandler.Route)] HttpRequest request) =>
         predict.HandleAsync(request);
 
     // The Azure AI Model Inference image-embeddings contract; clients send the function key as x-functions-key.
     [Function("EmbeddingsInfo")]
     public IResult EmbeddingsInfo(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = EmbeddingsHandler.InfoRoute)] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = FunctionRoutes.Api + EmbeddingsHandler.InfoRoute)] HttpRequest request) =>
         embeddings.Info(request);
 
     [Function("ImageEmbeddings")]
     public Task<IResult> ImageEmbeddings(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = EmbeddingsHandler.EmbeddingsRoute)] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = FunctionRoutes.Api + EmbeddingsHandler.EmbeddingsRoute)] HttpRequest request) =>
         embeddings.EmbedAsync(request);
 }

@@ -13,16 +13,16 @@ public sealed class ModelRegistryFunctions(ModelsHandler models, RollbackHandler
 {
     [Function("Models")]
     public Task<IResult> Models(
-        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = ModelsHandler.Route)] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = FunctionRoutes.Api + ModelsHandler.Route)] HttpRequest request) =>
         models.HandleAsync(request);
 
     [Function("RollbackModel")]
     public Task<IResult> Rollback(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = RollbackHandler.Route)] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = FunctionRoutes.Api + RollbackHandler.Route)] HttpRequest request) =>
         rollback.HandleAsync(request);
 
     [Function("PromoteModel")]
     public Task<IResult> Promote(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = PromoteHandler.Route)] HttpRequest request, string version) =>
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = FunctionRoutes.Api + PromoteHandler.Route)] HttpRequest request, string version) =>
         promote.HandleAsync(request, version);
 }

@@ -21,17 +21,17 @@ public sealed class RoundFunctions(RoundsHandler rounds, TrainingResultRouter ro
     RoundReportWriter reportWriter, PartitionRelabeler relabeler, ImageEmbeddingStep embeddings)
 {
     [Function("StartRound")]
-    public Task<IResult> Start([HttpTrigger(AuthorizationLevel.Admin, "post", Route = RoundsHandler.Route)] HttpRequest request,
+    public Task<IResult> Start([HttpTrigger(AuthorizationLevel.Admin, "post", Route = FunctionRoutes.Api + RoundsHandler.Route)] HttpRequest request,
         [DurableClient] DurableTaskClient client) =>
         rounds.StartAsync(request, client);
 
     [Function("GetRound")]
-    public Task<IResult> Get([HttpTrigger(AuthorizationLevel.Admin, "get", Route = RoundsHandler.InstanceRoute)] HttpRequest request,
+    public Task<IResult> Get([HttpTrigger(AuthorizationLevel.Admin, "get", Route = FunctionRoutes.Api + RoundsHandler.InstanceRoute)] HttpRequest request,
         string id, [DurableClient] DurableTaskClient client) =>
         rounds.GetAsync(request, id, client);
 
     [Function("TerminateRound")]
-    public Task<IResult> Terminate([HttpTrigger(AuthorizationLevel.Admin, "post", Route = RoundsHandler.TerminateRoute)] HttpRequest request,
+    public Task<IResult> Terminate([HttpTrigger(AuthorizationLevel.Admin, "post", Route = FunctionRoutes.Api + RoundsHandler.TerminateRoute)] HttpRequest request,
         string id, [DurableClient] DurableTaskClient client) =>
         rounds.TerminateAsync(request, id, client);
 

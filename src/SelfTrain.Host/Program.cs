@@ -88,10 +88,9 @@ operators.MapPost(RoundsHandler.TerminateRoute, (HttpRequest request, string id,
 operators.MapGet(ModelsHandler.Route, (HttpRequest request, ModelsHandler handler) => handler.HandleAsync(request));
 operators.MapPost(RollbackHandler.Route, (HttpRequest request, RollbackHandler handler) => handler.HandleAsync(request));
 operators.MapPost(PromoteHandler.Route, (HttpRequest request, string version, PromoteHandler handler) => handler.HandleAsync(request, version));
-var dashboard = (HttpRequest request, DashboardHandler handler, DurableTaskClient client) => handler.HandleAsync(request, client);
-operators.MapGet(DashboardHandler.Route, dashboard).WithMetadata(OperatorAccess.BrowserPage.Instance);
-// The dashboard is also the host's front page, behind the same operator check.
-app.MapGet("/", dashboard).AddEndpointFilter<OperatorAccess>().WithMetadata(OperatorAccess.BrowserPage.Instance);
+// The dashboard is the host's front page, as in the Functions app, behind the same operator check.
+app.MapGet(DashboardHandler.Route, (HttpRequest request, DashboardHandler handler, DurableTaskClient client) => handler.HandleAsync(request, client))
+    .AddEndpointFilter<OperatorAccess>().WithMetadata(OperatorAccess.BrowserPage.Instance);
 
 // The Durable Functions status webhooks, for clients written for them; no raiseEvent: results come only from the queue.
 var instances = app.MapGroup(DurableStatusHandler.InstancesRoute).AddEndpointFilter<OperatorAccess>();

@@ -3,34 +3,23 @@ using SelfTrain.Core.Telemetry;
 
 namespace SelfTrain.Serving;
 
-/// <summary>What this process labelled since it started: images per class, rejections per reason, images per minute.</summary>
-public sealed record LabelStreamSnapshot(
-    DateTimeOffset Since,
-    long Labelled,
-    long Rejected,
-    IReadOnlyDictionary<string, long> LabelledByClass,
-    IReadOnlyDictionary<string, long> RejectedByReason,
-    IReadOnlyList<long> LastMinutes);
+/// <summary>What this process labelled and quarantined since it started, and how many images per minute lately.</summary>
+public sealed record LabelStreamSnapshot(DateTimeOffset Since, long Labelled, long Rejected, IReadOnlyList<long> LastMinutes);
 
 /// <summary>
 /// The label stream as this process sees it, read from the pipeline's own counters (<c>selftrain.images.labelled</c>
 /// and <c>selftrain.images.rejected</c>) by a <see cref="MeterListener"/>, so the dashboard shows exactly what the
-/// exported metrics count. One process only: the fleet's figures are the metrics in Application Insights. Memory is
-/// bounded by the class and reason names and <see cref="Minutes"/> counters.
+/// exported metrics count. One process only: the fleet's figures are the metrics in Application Insights, and the
+/// whole table's counts the dashboard's census. Memory: <see cref="Minutes"/> counters.
 /// </summary>
 public sealed class LabelStream : IDisposable
 {
     /// <summary>How many recent minutes the throughput covers.</summary>
     public const int Minutes = 15;
 
-    // Tag values are bounded by the model's classes and the rejection reasons; anything past this is counted as "other".
-    private const int MaxNames = 1024;
-
     private readonly TimeProvider _clock;
     private readonly MeterListener _listener = new();
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, long> _byClass = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _byReason = new(StringComparer.Ordinal);
     private readonly long[] _minutes = new long[Minutes];
     private long _currentMinute;
     private long _labelled, _rejected;
@@ -61,7 +50,7 @@ public sealed class LabelStream : IDisposable
             // Oldest minute first, the current (partial) minute last.
             var start = (int)(_currentMinute % Minutes);
             var recent = Enumerable.Range(1, Minutes).Select(i => _minutes[(start + i) % Minutes]).ToArray();
-            return new LabelStreamSnapshot(Since, _labelled, _rejected, new Dictionary<string, long>(_byClass), new Dictionary<string, long>(_byReason), recent);
+            return new LabelStreamSnapshot(Since, _labelled, _rejected, recent);
         }
     }
 
@@ -70,13 +59,9 @@ public sealed class LabelStream : IDisposable
     private void OnMeasurement(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
         var labelled = instrument.Name == SelfTrainTelemetry.ImagesLabelledName;
-        var name = TagValue(tags, labelled ? SelfTrainTelemetry.ClassTag : SelfTrainTelemetry.ReasonTag) ?? "unknown";
         lock (_gate)
         {
             Advance(MinuteOf(_clock.GetUtcNow()));
-            var counts = labelled ? _byClass : _byReason;
-            if (!counts.ContainsKey(name) && counts.Count >= MaxNames) name = "other";
-            counts[name] = counts.GetValueOrDefault(name) + value;
             if (labelled)
             {
                 _labelled += value;
@@ -98,11 +83,4 @@ public sealed class LabelStream : IDisposable
     }
 
     private static long MinuteOf(DateTimeOffset at) => at.ToUnixTimeSeconds() / 60;
-
-    private static string? TagValue(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key)
-    {
-        foreach (var tag in tags)
-            if (tag.Key == key) return tag.Value?.ToString();
-        return null;
-    }
 }

@@ -161,6 +161,34 @@ public sealed class LabelStore(StorageAccount storage, StorageLayout layout)
         return count;
     }
 
+    /// <summary>
+    /// Counts every row by status, class, labelling model and rejection reason, reading only those four columns
+    /// page by page: time grows with the table, memory does not.
+    /// </summary>
+    public async Task<LabelCensus> CensusAsync(TimeProvider clock, CancellationToken cancellationToken = default)
+    {
+        var started = clock.GetTimestamp();
+        var table = await TableAsync();
+        NameCounts byClass = new(), byModel = new(), byReason = new();
+        long labelled = 0, rejected = 0;
+        await foreach (var entity in table.QueryAsync<TableEntity>(select: ["Status", "Label", "ModelVersion", "RejectionReason"],
+                           cancellationToken: cancellationToken))
+        {
+            if (entity.GetString("Status") == nameof(LabelStatus.Rejected))
+            {
+                rejected++;
+                byReason.Add(entity.GetString("RejectionReason") ?? "unknown");
+            }
+            else
+            {
+                labelled++;
+                byClass.Add(entity.GetString("Label") ?? "unknown");
+                byModel.Add(entity.GetString("ModelVersion") ?? "unknown");
+            }
+        }
+        return new LabelCensus(clock.GetUtcNow(), clock.GetElapsedTime(started), labelled, rejected, byClass.Snapshot(), byModel.Snapshot(), byReason.Snapshot());
+    }
+
     private static List<string> ReadNames(TableEntity entity) =>
         JsonSerializer.Deserialize<List<string>>(entity.GetString("BlobNames") ?? "[]") ?? [];
 

@@ -47,17 +47,17 @@ public sealed class BuildOutputTests
     }
 
     [Theory]
-    [InlineData("Health", "health", "get", "Anonymous")]
-    [InlineData("Predict", "predict", "post", "Function")]
-    [InlineData("EmbeddingsInfo", "inference/info", "get", "Function")]
-    [InlineData("ImageEmbeddings", "inference/images/embeddings", "post", "Function")]
-    [InlineData("Models", "models", "get", "Admin")]
-    [InlineData("RollbackModel", "models/rollback", "post", "Admin")]
-    [InlineData("PromoteModel", "models/{version}/promote", "post", "Admin")]
-    [InlineData("StartRound", "rounds", "post", "Admin")]
-    [InlineData("GetRound", "rounds/{id}", "get", "Admin")]
-    [InlineData("TerminateRound", "rounds/{id}/terminate", "post", "Admin")]
-    [InlineData("Dashboard", "dashboard", "get", "Function")]
+    [InlineData("Health", "api/health", "get", "Anonymous")]
+    [InlineData("Predict", "api/predict", "post", "Function")]
+    [InlineData("EmbeddingsInfo", "api/inference/info", "get", "Function")]
+    [InlineData("ImageEmbeddings", "api/inference/images/embeddings", "post", "Function")]
+    [InlineData("Models", "api/models", "get", "Admin")]
+    [InlineData("RollbackModel", "api/models/rollback", "post", "Admin")]
+    [InlineData("PromoteModel", "api/models/{version}/promote", "post", "Admin")]
+    [InlineData("StartRound", "api/rounds", "post", "Admin")]
+    [InlineData("GetRound", "api/rounds/{id}", "get", "Admin")]
+    [InlineData("TerminateRound", "api/rounds/{id}/terminate", "post", "Admin")]
+    [InlineData("Dashboard", "/", "get", "Function")]
     public void Http_functions_have_their_route_method_and_key_level(string function, string route, string method, string authLevel)
     {
         var trigger = FunctionsAppOutput.Trigger(function);

@@ -36,6 +36,8 @@ public sealed class DashboardBrowserTests
         var response = await laptop.GotoAsync(fixture.Url + "/");
         Assert.Equal(200, response!.Status);
         Assert.Equal(champion, await laptop.GetByTestId("champion-version").InnerTextAsync());
+        // The label table, counted: every pool image, none quarantined.
+        Assert.Equal($"{RoundScenario.Pool} images labelled, 0 quarantined", await laptop.GetByTestId("label-census").InnerTextAsync());
         var decision = await laptop.GetByTestId("round-decision").InnerTextAsync();
         Assert.StartsWith(promoted ? $"Promoted {candidate} over champion-a" : "Kept champion-a", decision);
         // Every plot the round wrote has loaded and decoded: the browser knows its pixel width.

@@ -66,6 +66,8 @@ internal sealed class HostFixture : IAsyncDisposable
             ["Serving:IncomingPollInterval"] = "00:00:00.200",
             ["Serving:IncomingIdlePollInterval"] = "00:00:00.200",
             ["Inference:IntraOpThreads"] = "1",
+            // Tests that look at telemetry start it with an exporter of their own; the others keep the console quiet.
+            ["Telemetry:Exporter"] = "None",
         }.Concat(overrides);
 
     /// <summary>

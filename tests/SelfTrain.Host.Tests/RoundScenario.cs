@@ -36,7 +36,9 @@ internal static class RoundScenario
     /// <summary>Gold splits, a champion that confuses two pairs of classes, and a pool labelled by the host's watcher.</summary>
     /// <param name="embedding">Whether the champion has an embedding output.</param>
     /// <param name="extraPool">Images uploaded to the pool besides its Fashion-MNIST images.</param>
-    public static async Task SeedAsync(HostFixture fixture, HttpClient client, bool embedding = false, IReadOnlyList<byte[]>? extraPool = null)
+    /// <param name="champion">The champion's version.</param>
+    public static async Task SeedAsync(HostFixture fixture, HttpClient client, bool embedding = false, IReadOnlyList<byte[]>? extraPool = null,
+        string champion = "champion-a")
     {
         var train = FashionMnist.LoadTrain();
         var classes = FashionMnist.ClassNames.ToArray();
@@ -50,10 +52,10 @@ internal static class RoundScenario
         await Parallel.ForEachAsync(Enumerable.Range(0, GoldTrain + Validation), async (i, _) =>
             await gold.UploadAsync(i < GoldTrain ? GoldSplit.Train : GoldSplit.Validation, train.Labels[i], $"{i:D5}.png", BinaryData.FromBytes(Png(i))));
         int[] swapped = [6, 1, 4, 3, 2, 5, 0, 7, 8, 9];
-        var teacher = LinearTestModel.Centroids("champion-a", Enumerable.Range(50_000, ChampionImages).Select(i => train.Image(i).ToArray()).ToArray(),
+        var teacher = LinearTestModel.Centroids(champion, Enumerable.Range(50_000, ChampionImages).Select(i => train.Image(i).ToArray()).ToArray(),
             Enumerable.Range(50_000, ChampionImages).Select(i => swapped[train.Labels[i]]).ToArray(), classes, 28, 28, embedding: embedding);
         await fixture.Models.RegisterChampionAsync(teacher);
-        await fixture.WaitForChampionAsync(client, "champion-a");
+        await fixture.WaitForChampionAsync(client, champion);
 
         // Production traffic, labelled by the watcher.
         var incoming = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Incoming);

@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using SelfTrain.Core.Data;
 using SelfTrain.Testing;
 
 namespace SelfTrain.Host.Tests;
@@ -22,7 +24,7 @@ public sealed class TelemetryTests
     {
         var spans = new List<Activity>();
         var metrics = new List<Metric>();
-        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string> { ["Telemetry:Enabled"] = "true" }, services: services =>
+        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string> { ["Telemetry:Exporter"] = "Console" }, services: services =>
         {
             services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
             services.ConfigureOpenTelemetryMeterProvider(meters => meters.AddInMemoryExporter(metrics));
@@ -62,13 +64,84 @@ public sealed class TelemetryTests
     }
 
     [Fact]
-    public async Task Without_an_endpoint_or_the_setting_no_spans_are_made_for_nobody()
+    public async Task A_round_traces_each_step_and_measures_its_phases_and_the_pseudo_labels_it_accepted()
     {
-        // The machine's own OTLP endpoint, if it has one, does not count here.
-        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "" });
+        const string Teacher = "telemetry-round-teacher";
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string> { ["Telemetry:Exporter"] = "Console" }, services: services =>
+        {
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
+            services.ConfigureOpenTelemetryMeterProvider(meters => meters.AddInMemoryExporter(metrics));
+        });
+        var client = fixture.Factory.CreateClient();
+        await RoundScenario.SeedAsync(fixture, client, champion: Teacher);
+
+        // One short epoch: the gate rejects the candidate, so the round ends without a promotion.
+        var result = await RoundScenario.CompleteRoundAsync(fixture, client, new { epochs = 1, batchSize = 4096, trainingTimeout = "00:05:00" });
+        var candidate = result.GetProperty("candidate").GetString()!;
+        fixture.Factory.Services.GetRequiredService<MeterProvider>().ForceFlush();
+
+        // Every step's span names what it worked on: this round (selftrain.round), its teacher or its candidate.
+        // The candidate is student-{instance}-r1a1, from round {instance}-r1's first attempt.
+        var roundId = candidate["student-".Length..candidate.LastIndexOf('a')];
+        HashSet<string> steps;
+        lock (spans)
+            steps = spans.Where(s => s.DisplayName.StartsWith("selftrain.round.", StringComparison.Ordinal)
+                    && ((string?)s.GetTagItem("selftrain.model") is Teacher || Equals(s.GetTagItem("selftrain.model"), candidate)
+                        || Equals(s.GetTagItem("selftrain.round"), roundId)))
+                .Select(s => s.DisplayName["selftrain.round.".Length..]).ToHashSet();
+        Assert.Equal(["calibrate", "gold_shard", "plan", "report", "shard", "submit", "validate", "verify"], steps.Order(StringComparer.Ordinal));
+
+        // The report step records the round's phase durations and its accepted pseudo-labels per class, tagged with the teacher.
+        var phases = result.GetProperty("phaseSeconds").EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.NotEmpty(phases);
+        var recorded = Points(metrics, "selftrain.round.phase.duration", Kind.HistogramCount)
+            .Where(p => Equals(p.Tags.GetValueOrDefault("selftrain.model"), Teacher)).ToArray();
+        Assert.Equal(phases.Order(StringComparer.Ordinal), recorded.Select(p => (string)p.Tags["selftrain.phase"]!).Order(StringComparer.Ordinal));
+        Assert.All(recorded, p => Assert.Equal(1, p.Value));
+        var perClass = result.GetProperty("pool").GetProperty("perClass").EnumerateArray().Select(c => c.GetInt64()).ToArray();
+        Assert.True(perClass.Sum() > 0, result.ToString());
+        for (var c = 0; c < FashionMnist.ClassNames.Count; c++)
+            if (perClass[c] > 0)
+                Assert.Equal(perClass[c], Total(metrics, "selftrain.pseudo_labels.accepted", Kind.Sum, ("selftrain.model", Teacher), ("selftrain.class", FashionMnist.ClassNames[c])));
+    }
+
+    [Fact]
+    public async Task With_the_exporter_set_to_none_no_spans_are_made_for_nobody()
+    {
+        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string> { ["Telemetry:Exporter"] = "None" });
 
         Assert.Null(fixture.Factory.Services.GetService<TracerProvider>());
         Assert.Null(fixture.Factory.Services.GetService<MeterProvider>());
+    }
+
+    [Theory]
+    [InlineData(null, null, TelemetryExporter.Console)]
+    [InlineData(null, "http://127.0.0.1:4317", TelemetryExporter.Otlp)]
+    [InlineData("console", "http://127.0.0.1:4317", TelemetryExporter.Console)]
+    [InlineData("None", null, TelemetryExporter.None)]
+    public void Unset_the_exporter_is_OTLP_when_an_endpoint_is_named_and_the_console_otherwise(string? exporter, string? endpoint, TelemetryExporter expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [TelemetryRegistration.ExporterSetting] = exporter, [TelemetryRegistration.EndpointSetting] = endpoint,
+        }).Build();
+
+        Assert.Equal(expected, TelemetryRegistration.ExporterOf(configuration));
+    }
+
+    [Theory]
+    [InlineData("Zipkin", "Telemetry:Exporter is 'Zipkin'; it must be one of Otlp, Console, None.")]
+    [InlineData("Otlp", "Telemetry:Exporter is Otlp but OTEL_EXPORTER_OTLP_ENDPOINT names no endpoint.")]
+    public async Task An_exporter_that_cannot_work_stops_the_host_at_start_up(string exporter, string message)
+    {
+        var failure = await HostFixture.StartupFailureAsync(new Dictionary<string, string>
+        {
+            ["Telemetry:Exporter"] = exporter, ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
+        });
+
+        Assert.Equal(message, Assert.IsType<InvalidOperationException>(failure).Message);
     }
 
     private enum Kind { Sum, HistogramCount, Gauge }

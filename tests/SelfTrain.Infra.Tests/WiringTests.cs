@@ -284,6 +284,16 @@ public sealed class WiringTests
     }
 
     [Fact]
+    public void The_front_page_is_the_dashboard_and_every_other_route_stays_under_api()
+    {
+        // The Dashboard function's route is "/" (checked in the Functions tests); it answers only with the runtime's
+        // own welcome page off and no route prefix in front of it.
+        Assert.Equal("true", Infra.FunctionAppSettings(Infra.MainTemplate())["AzureWebJobsDisableHomepage"]);
+        using var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(Bicep.RepositoryRoot, "host.json")));
+        Assert.Equal("", hostJson.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+    }
+
+    [Fact]
     public void Host_json_uses_the_task_hub_the_infrastructure_names()
     {
         using var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(Bicep.RepositoryRoot, "host.json")));

@@ -126,4 +126,32 @@ public sealed class LabelStoreTests
 
         Assert.Equal(LabelStatus.Rejected, (await store.GetAsync(record.Content))!.Status);
     }
+
+    [Fact]
+    public async Task The_census_counts_every_row_by_status_class_labelling_model_and_reason()
+    {
+        await using var scope = await AzuriteStorage.CreateScopeAsync();
+        var store = new LabelStore(scope.Account, scope.Layout);
+        // Rows across partitions, labelled by two versions, some with another class on top.
+        var rows = Enumerable.Range(0, 30).Select(i => Labelled($"image {i}", $"{i}.png") with
+        {
+            ModelVersion = i < 20 ? "m1" : "m2",
+            Prediction = Prediction.FromProbabilities(i % 3 == 0 ? [0.8f, 0.1f, 0.1f] : [0.1f, 0.7f, 0.2f], Classes),
+        }).ToList();
+        rows.AddRange(Enumerable.Range(0, 4).Select(i => new LabelRecord
+        {
+            Content = ContentAddress.Of([(byte)i, 9]), BlobNames = [$"bad-{i}.png"], Status = LabelStatus.Rejected,
+            LabelledAt = DateTimeOffset.UnixEpoch, RejectionReason = i == 0 ? "Empty" : "NotAnImage", RejectionDetail = "test",
+        }));
+        await store.RecordAsync(rows);
+        var before = DateTimeOffset.UtcNow;
+
+        var census = await store.CensusAsync(TimeProvider.System);
+
+        Assert.Equal((30L, 4L), (census.Labelled, census.Rejected));
+        Assert.Equal(new Dictionary<string, long> { ["a"] = 10, ["b"] = 20 }, census.LabelledByClass);
+        Assert.Equal(new Dictionary<string, long> { ["m1"] = 20, ["m2"] = 10 }, census.LabelledByModel);
+        Assert.Equal(new Dictionary<string, long> { ["Empty"] = 1, ["NotAnImage"] = 3 }, census.RejectedByReason);
+        Assert.InRange(census.CountedAt, before, DateTimeOffset.UtcNow);
+    }
 }

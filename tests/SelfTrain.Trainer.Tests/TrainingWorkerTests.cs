@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using SelfTrain.Core.Data;
 using SelfTrain.Core.Shards;
+using SelfTrain.Core.Telemetry;
 using SelfTrain.Core.Training;
 using SelfTrain.Storage;
 using SelfTrain.Testing;
@@ -39,7 +41,7 @@ public sealed class TrainingWorkerTests
         await shards.GetBlobClient(name).UploadAsync(buffer, overwrite: true);
     }
 
-    private static async Task<TrainingResultMessage> RunAsync(StorageTestScope scope, TrainingJob job)
+    private static async Task<TrainingResultMessage> RunAsync(StorageTestScope scope, TrainingJob job, string? traceParent = null)
     {
         var layout = scope.Layout;
         var runs = scope.Account.Blobs.GetBlobContainerClient(layout.Runs);
@@ -47,7 +49,7 @@ public sealed class TrainingWorkerTests
         await runs.GetBlobClient($"{job.JobId}/job.json").UploadAsync(BinaryData.FromString(TrainingJobJson.Serialize(job)), overwrite: true);
         var jobs = scope.Account.Queues.GetQueueClient(layout.TrainingJobs);
         await jobs.CreateIfNotExistsAsync();
-        await jobs.SendMessageAsync(TrainingMessageJson.Serialize(new TrainingJobMessage(job.JobId, $"{job.JobId}/job.json")));
+        await jobs.SendMessageAsync(TrainingMessageJson.Serialize(new TrainingJobMessage(job.JobId, $"{job.JobId}/job.json", TraceParent: traceParent)));
 
         var worker = new TrainingWorker(scope.Account, layout, new StudentTrainer(new TrainerOptions { Device = "cpu", Threads = 1 }),
             new WorkerOptions(), TimeProvider.System, NullLogger<TrainingWorker>.Instance);
@@ -86,6 +88,31 @@ public sealed class TrainingWorkerTests
         Assert.Equal(FashionMnist.ClassNames, manifest.Classes);
         Assert.Equal("supervised", manifest.Lineage!.Recipe);
         Assert.All(await ModelBlobsAsync(scope), blob => Assert.StartsWith($"{scope.Layout.Candidates}/", blob));
+    }
+
+    [Fact]
+    public async Task A_job_continues_the_trace_its_message_carries()
+    {
+        await using var scope = await AzuriteStorage.CreateScopeAsync();
+        await WriteShardAsync(scope.Account.Blobs.GetBlobContainerClient(scope.Layout.Shards), "gold/0.shard", 64);
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SelfTrainTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => { if (Equals(activity.GetTagItem("selftrain.job"), "traced")) lock (spans) spans.Add(activity); },
+        };
+        ActivitySource.AddActivityListener(listener);
+        // The span that submitted the job, as the round's submit step sends it.
+        var submitted = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var traceParent = $"00-{submitted.TraceId}-{submitted.SpanId}-01";
+
+        var result = await RunAsync(scope, Job("traced", "gold/0.shard"), traceParent);
+
+        Assert.Equal(TrainingOutcome.Succeeded, result.Outcome);
+        var span = Assert.Single(spans);
+        Assert.Equal(("selftrain.training_job", ActivityKind.Consumer), (span.DisplayName, span.Kind));
+        Assert.Equal((submitted.TraceId, submitted.SpanId), (span.TraceId, span.ParentSpanId));
     }
 
     [Fact]

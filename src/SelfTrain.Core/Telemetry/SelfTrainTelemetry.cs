@@ -15,6 +15,8 @@ public static class SelfTrainTelemetry
     public const string ModelTag = "selftrain.model";
     public const string ClassTag = "selftrain.class";
     public const string ReasonTag = "selftrain.reason";
+    public const string PhaseTag = "selftrain.phase";
+    public const string RoundTag = "selftrain.round";
     public const string ImagesLabelledName = "selftrain.images.labelled";
     public const string ImagesRejectedName = "selftrain.images.rejected";
 
@@ -33,10 +35,10 @@ public static class SelfTrainTelemetry
     /// <summary>An image-embeddings request's model work, decode included (attribute <c>selftrain.model</c>).</summary>
     public static readonly Histogram<double> EmbedDuration = Meter.CreateHistogram<double>("selftrain.embed.duration", "ms", "Time to embed one request's images");
 
-    /// <summary>Pseudo-labels a round accepted into its shards (attribute <c>selftrain.class</c>, the class index).</summary>
+    /// <summary>Pseudo-labels a round accepted into its shards (attributes <c>selftrain.class</c>, the class's name; <c>selftrain.model</c>, the round's teacher).</summary>
     public static readonly Counter<long> PseudoLabelsAccepted = Meter.CreateCounter<long>("selftrain.pseudo_labels.accepted", "{image}", "Pseudo-labels accepted per class");
 
-    /// <summary>How long each phase of a finished round took (attribute <c>selftrain.phase</c>).</summary>
+    /// <summary>How long each phase of a finished round took (attributes <c>selftrain.phase</c>; <c>selftrain.model</c>, the round's teacher).</summary>
     public static readonly Histogram<double> RoundPhaseDuration = Meter.CreateHistogram<double>("selftrain.round.phase.duration", "s", "Time per round phase");
 
     /// <summary>The model a process serves: 1 for the version now served, 0 for the one it replaced (attribute <c>selftrain.model</c>).</summary>
@@ -49,8 +51,8 @@ public static class SelfTrainTelemetry
     public static Activity? StartRoundStep(string step, string? round = null, string? model = null)
     {
         var activity = Source.StartActivity($"selftrain.round.{step}");
-        activity?.SetTag("selftrain.round", round);
-        activity?.SetTag("selftrain.model", model);
+        activity?.SetTag(RoundTag, round);
+        activity?.SetTag(ModelTag, model);
         return activity;
     }
 }

@@ -16,6 +16,7 @@ public sealed class RoundPlanner(ModelStore models, LabelStore labels, GoldStore
         using var span = SelfTrainTelemetry.StartRoundStep("plan");
         var champion = await models.GetChampionAsync(cancellationToken)
             ?? throw new InvalidOperationException("There is no champion to teach: register a first model before running a round.");
+        span?.SetTag(SelfTrainTelemetry.ModelTag, champion.Pointer.Version);
         foreach (var split in new[] { GoldSplit.Train, GoldSplit.Validation })
             if (await gold.CountAsync(split, cancellationToken) == 0)
                 throw new InvalidOperationException($"gold/{GoldStore.Prefix(split)} holds no image: upload gold data (selftrain gold upload) before running a round.");

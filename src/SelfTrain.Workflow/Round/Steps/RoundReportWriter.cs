@@ -25,11 +25,12 @@ public sealed partial class RoundReportWriter(StorageAccount storage, StorageLay
         using var span = SelfTrainTelemetry.StartRoundStep("report", request.RoundId, request.Candidate);
         var result = request.Result;
         var classes = RoundPlots.ClassNames(result);
+        var teacher = new KeyValuePair<string, object?>(SelfTrainTelemetry.ModelTag, result.Teacher);
         foreach (var (phase, seconds) in result.PhaseSeconds)
-            SelfTrainTelemetry.RoundPhaseDuration.Record(seconds, new KeyValuePair<string, object?>("selftrain.phase", phase));
+            SelfTrainTelemetry.RoundPhaseDuration.Record(seconds, teacher, new KeyValuePair<string, object?>(SelfTrainTelemetry.PhaseTag, phase));
         if (result.Pool is { } pool)
             for (var c = 0; c < pool.PerClass.Count && c < classes.Count; c++)
-                SelfTrainTelemetry.PseudoLabelsAccepted.Add(pool.PerClass[c], new KeyValuePair<string, object?>(SelfTrainTelemetry.ClassTag, classes[c]));
+                SelfTrainTelemetry.PseudoLabelsAccepted.Add(pool.PerClass[c], teacher, new KeyValuePair<string, object?>(SelfTrainTelemetry.ClassTag, classes[c]));
 
         var container = storage.Blobs.GetBlobContainerClient(layout.Runs);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);

@@ -49,6 +49,34 @@ public sealed class ImagePreprocessorTests
     }
 
     [Fact]
+    public void An_enlargement_drawn_without_mipmaps_has_the_pixels_of_one_drawn_with_them()
+    {
+        // Models were trained on pixels drawn with mipmaps. Without them Skia takes its low-precision pipeline, which
+        // rounds some values the other way: an enlargement may move a pixel by one level of 255, never more.
+        var random = new Random(7);
+        using var image = Solid(28, 28, (_, _) => new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)));
+        var input = Input(64, 64, ColorOrder.Rgb) with { PixelScale = 1f };
+        var sample = new float[3 * 64 * 64];
+        ImagePreprocessor.Write(image, input, sample);
+
+        using var expected = new SKBitmap(new SKImageInfo(64, 64, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(expected))
+        using (var pixels = image.PeekPixels())
+        using (var source = SKImage.FromPixels(pixels))
+            canvas.DrawImage(source, SKRect.Create(28, 28), SKRect.Create(64, 64), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        var rgba = expected.GetPixelSpan().ToArray();
+        var differences = new int[3];
+        for (var i = 0; i < 64 * 64; i++)
+        for (var c = 0; c < 3; c++)
+        {
+            var difference = Math.Abs(rgba[4 * i + c] - sample[c * 4096 + i]);
+            Assert.True(difference <= 1f, $"pixel {i}, channel {c}: {sample[c * 4096 + i]} instead of {rgba[4 * i + c]}");
+            differences[(int)difference]++;
+        }
+        Assert.True(differences[0] > 0.9 * differences.Sum(), $"{differences[1]} of {differences.Sum()} values moved by one level");
+    }
+
+    [Fact]
     public void Fit_keeps_the_aspect_ratio_and_pads_with_black()
     {
         using var image = Solid(4, 2, (_, _) => SKColors.White);

@@ -3,7 +3,9 @@
 # engine in the same run.
 #   ./scripts/bench.sh training [options]   student training throughput (default architecture, noisy-student recipe
 #                                           with augmentation) on real Fashion-MNIST; options go to the trainer, e.g.
-#                                           --architecture resnet8 --batches 60 --threads 2
+#                                           --architecture resnet8 --batches 60 --threads 2. With --peer pytorch, the
+#                                           same network, step, batch size and augmentation also run in Debian's
+#                                           python3-torch (installed on first use), and the line gives the ratio
 #   ./scripts/bench.sh labeling [--images N] [--batch B] [--model DIR]
 #                                           labelling engine (PNG → prediction) against raw ONNX Runtime on the same
 #                                           decoded tensors, and the end-to-end rate through Azurite
@@ -60,9 +62,44 @@ require_commands dotnet
 ensure_fashion_mnist
 case "$benchmark" in
   training)
+    peer="" batches=60 threads=$(nproc) architecture=small-cnn repeats=3 trainer_args=()
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --peer) peer=${2:?--peer needs a value}; shift 2; continue ;;
+        --repeats) repeats=${2:?--repeats needs a value}; shift 2; continue ;;
+        --batches) batches=$2 ;;
+        --threads) threads=${2:?--threads needs a value}; shift 2; continue ;;
+        --architecture) architecture=$2 ;;
+      esac
+      trainer_args+=("$1"); shift
+    done
+    [ -z "$peer" ] || [ "$peer" = pytorch ] || die "--peer takes pytorch"
+    [ -z "$peer" ] || [ "$architecture" = small-cnn ] || die "the PyTorch peer has the small-cnn student only"
     log "building the trainer (Release)"
     build src/SelfTrain.Trainer
-    "$trainer" bench-training "$@"
+    if [ -z "$peer" ]; then "$trainer" bench-training --threads "$threads" "${trainer_args[@]}"; exit 0; fi
+    if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+      log "installing PyTorch for the peer (Debian package python3-torch)"
+      as_root apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends python3-torch >/dev/null
+    fi
+    # The two take turns, so a busy moment of the machine falls on both; the medians and each pair's ratio are reported.
+    runs=()
+    for run in $(seq "$repeats"); do
+      log "run $run of $repeats: TorchSharp, then the same training step in PyTorch"
+      runs+=("$("$trainer" bench-training --threads "$threads" "${trainer_args[@]}")")
+      runs+=("$(/usr/bin/python3 "$SELFTRAIN_ROOT/scripts/lib/pytorch_training_peer.py" --data "$FASHION_MNIST_DIR" --batches "$batches" --threads "$threads")")
+    done
+    /usr/bin/python3 -c 'import json, statistics, sys
+runs = [json.loads(line) for line in sys.argv[1:]]
+ours, theirs = runs[0::2], runs[1::2]
+line = dict(ours[0])
+line["imagesPerSecond"] = statistics.median(r["imagesPerSecond"] for r in ours)
+line["peer"] = dict(theirs[0], imagesPerSecond=statistics.median(r["imagesPerSecond"] for r in theirs))
+line["ratio"] = round(line["imagesPerSecond"] / line["peer"]["imagesPerSecond"], 2)
+line["ratios"] = [round(o["imagesPerSecond"] / t["imagesPerSecond"], 2) for o, t in zip(ours, theirs)]
+line.pop("wallSeconds", None)
+print(json.dumps(line, separators=(",", ":")))' "${runs[@]}"
     ;;
   labeling)
     ensure_azurite

@@ -12,6 +12,10 @@
 #   ./scripts/bench.sh predict [--requests N] [--clients C] [--model DIR]
 #                                           POST /api/predict latency and throughput on loopback against single-image
 #                                           raw inference
+#   ./scripts/bench.sh predict --load [--connections 64] [--seconds 10] [--model DIR]
+#                                           POST /api/predict under wrk (Debian's, installed on first use): requests/s,
+#                                           latency percentiles and failures, steady and while the champion is swapped;
+#                                           without --model, the small 28 px student (trained once into .tools/models)
 #   ./scripts/bench.sh memory [--requests N] [--sides 6300,4800] [--model DIR]
 #                                           the local host's resident memory under N concurrent predictions of huge
 #                                           single-colour PNGs of each side
@@ -45,6 +49,28 @@ model_dir() {
     "$trainer" teacher --gold 2000 --test 500 --sizes 64 --out "$SELFTRAIN_ROOT/.tools/models" >&2
   fi
   echo "$default"
+}
+
+# The small student for the load run: two epochs on 2,000 labelled images, trained on first use.
+student_dir() {
+  local models="$SELFTRAIN_ROOT/.tools/models" version=bench-student-28px
+  if [ ! -f "$models/$version/manifest.json" ]; then
+    log "training the benchmark's small student (first use)"
+    build src/SelfTrain.Trainer tests/SelfTrain.Benchmarks
+    local work
+    work=$(mktemp -d)
+    "$bench" student-job --out "$work" >&2
+    "$trainer" train --job "$work/job.json" --shards "$work" --out "$models" --device cpu >&2
+    rm -rf "$work"
+  fi
+  echo "$models/$version"
+}
+
+ensure_wrk() {
+  command -v wrk >/dev/null && return
+  log "installing wrk (Debian package wrk)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq wrk >/dev/null
 }
 
 without_model() { # the arguments without "--model DIR"
@@ -119,7 +145,14 @@ print(json.dumps(line, separators=(",", ":")))' "${runs[@]}"
     ;;
   predict|memory|embeddings)
     ensure_azurite
-    model=$(model_dir "$@")
+    load=""
+    if [ "$benchmark" = predict ] && [[ " $* " == *" --load "* ]]; then
+      load=1
+      ensure_wrk
+      mapfile -t arguments < <(printf '%s\n' "$@" | grep -vx -- --load)
+      set -- "${arguments[@]}"
+    fi
+    if [ -n "$load" ] && [[ " $* " != *" --model "* ]]; then model=$(student_dir); else model=$(model_dir "$@"); fi
     mapfile -t rest < <(without_model "$@")
     build tests/SelfTrain.Benchmarks src/SelfTrain.Host
     host_pid=""
@@ -134,6 +167,8 @@ print(json.dumps(line, separators=(",", ":")))' "${runs[@]}"
     host_pid=$!
     if [ "$benchmark" = embeddings ]; then
       "$bench" embeddings --model "$model" --url "http://127.0.0.1:$port" --storage "$AZURITE_CONNECTION_STRING" "${rest[@]}"
+    elif [ -n "$load" ]; then
+      "$bench" predict-load --model "$model" --url "http://127.0.0.1:$port" --storage "$AZURITE_CONNECTION_STRING" --wrk "$(command -v wrk)" "${rest[@]}"
     elif [ "$benchmark" = memory ]; then
       "$bench" memory --model "$model" --url "http://127.0.0.1:$port" --storage "$AZURITE_CONNECTION_STRING" --pid "$host_pid" "${rest[@]}"
     else

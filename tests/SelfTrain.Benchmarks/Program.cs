@@ -17,7 +17,10 @@ object result = args.FirstOrDefault() switch
         int.Parse(Require("pid")), int.Parse(Option("requests", "32")), Option("sides", "6300,4800").Split(',').Select(int.Parse).ToArray()),
     "embeddings" => await EmbeddingsBenchmark.RunAsync(BenchModel.Load(Require("model")), Require("url"), Require("storage"),
         int.Parse(Option("batches", "40")), int.Parse(Option("batch", "32")), int.Parse(Option("threads", "1"))),
+    "predict-load" => await PredictLoadBenchmark.RunAsync(BenchModel.Load(Require("model")), Require("url"), Require("storage"), Require("wrk"),
+        int.Parse(Option("connections", "64")), int.Parse(Option("seconds", "10"))),
+    "student-job" => await StudentJob.WriteAsync(Require("out")),
     "shards" => await ShardMemoryBenchmark.RunAsync(Require("storage"), int.Parse(Option("rows", "200000"))),
     _ => throw new ArgumentException("usage: SelfTrain.Benchmarks labeling|predict|memory|embeddings|shards [...]"),
 };
-Console.WriteLine(JsonSerializer.Serialize(result));
+Console.WriteLine(JsonSerializer.Serialize(result, SelfTrain.Core.SelfTrainJson.Options));

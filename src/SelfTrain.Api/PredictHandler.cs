@@ -39,7 +39,7 @@ public sealed class PredictHandler(ServedModel champion, StorageAccount storage,
             var body = await OpenImageAsync(request, cancellationToken);
             if (body.Problem is not null) return body.Problem;
             await using var stream = body.Stream!;
-            bytes = await ImageDecoder.ReadAsync(stream, options.Limits, cancellationToken);
+            bytes = await ImageDecoder.ReadAsync(stream, options.Limits, cancellationToken, body.Length);
         }
         catch (ImageRejectedException rejection)
         {
@@ -68,7 +68,7 @@ public sealed class PredictHandler(ServedModel champion, StorageAccount storage,
         return Results.Ok(new PredictionResponse(prediction.Label, prediction.ClassIndex, prediction.Confidence, ranking, model.Manifest.Version));
     }
 
-    private async Task<(Stream? Stream, IResult? Problem)> OpenImageAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<(Stream? Stream, IResult? Problem, long? Length)> OpenImageAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > options.MaxImageBytes)
             throw new ImageRejectedException(RejectionReason.TooManyBytes,
@@ -86,11 +86,11 @@ public sealed class PredictHandler(ServedModel champion, StorageAccount storage,
             catch (InvalidDataException ex)
             {
                 return (null, Problem(ex.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase) ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
-                    "Unreadable form", ex.Message));
+                    "Unreadable form", ex.Message), null);
             }
             return form.Files.GetFile(FormField) is { } file
-                ? (file.OpenReadStream(), null)
-                : (null, Problem(StatusCodes.Status400BadRequest, "No image", $"The multipart form has no file field '{FormField}'."));
+                ? (file.OpenReadStream(), null, file.Length)
+                : (null, Problem(StatusCodes.Status400BadRequest, "No image", $"The multipart form has no file field '{FormField}'."), null);
         }
 
         if (request.ContentType is { Length: > 0 } contentType
@@ -98,9 +98,9 @@ public sealed class PredictHandler(ServedModel champion, StorageAccount storage,
                 || !(mediaType.Type.Equals("image", StringComparison.OrdinalIgnoreCase)
                      || mediaType.MediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase))))
             return (null, Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
-                $"Send an image as the body (image/* or application/octet-stream) or as multipart field '{FormField}', not '{contentType}'."));
+                $"Send an image as the body (image/* or application/octet-stream) or as multipart field '{FormField}', not '{contentType}'."), null);
 
-        return (request.Body, null);
+        return (request.Body, null, request.ContentLength);
     }
 
     private async Task CaptureAsync(byte[] bytes, CancellationToken cancellationToken)

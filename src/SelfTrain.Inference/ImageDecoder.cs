@@ -20,23 +20,36 @@ public static class ImageDecoder
     ];
 
     /// <summary>Reads at most <see cref="ImageLimits.MaxBytes"/> bytes; more is a <see cref="RejectionReason.TooManyBytes"/>.</summary>
-    public static async Task<byte[]> ReadAsync(Stream content, ImageLimits limits, CancellationToken cancellationToken = default)
+    /// <param name="length">How long the content says it is (a request's Content-Length), when the stream cannot tell.</param>
+    public static async Task<byte[]> ReadAsync(Stream content, ImageLimits limits, CancellationToken cancellationToken = default, long? length = null)
     {
-        if (content.CanSeek && content.Length - content.Position > limits.MaxBytes)
-            throw TooManyBytes(content.Length - content.Position, limits);
+        var expected = content.CanSeek ? content.Length - content.Position : length;
+        if (expected > limits.MaxBytes)
+            throw TooManyBytes(expected.Value, limits);
 
-        var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await content.ReadAsync(chunk, cancellationToken)) > 0)
+        // Sized to what is announced (up to 1 MiB before any of it has arrived), so a small image costs its own size
+        // rather than a large read buffer; the limit is checked on what actually arrives.
+        var buffer = new byte[expected is > 0 ? (int)Math.Min(expected.Value, 1024 * 1024) : 16 * 1024];
+        var total = 0;
+        while (true)
         {
-            if (buffer.Length + read > limits.MaxBytes)
-                throw TooManyBytes(buffer.Length + read, limits);
-            buffer.Write(chunk, 0, read);
+            if (total == buffer.Length)
+            {
+                // Full: the end (the usual case when the length was announced), or more to come, which grows the buffer.
+                var probe = new byte[1];
+                if (await content.ReadAsync(probe, cancellationToken) == 0) break;
+                if (total + 1L > limits.MaxBytes) throw TooManyBytes(total + 1L, limits);
+                Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, limits.MaxBytes));
+                buffer[total++] = probe[0];
+            }
+            var read = await content.ReadAsync(buffer.AsMemory(total), cancellationToken);
+            if (read == 0) break;
+            total += read;
+            if (total > limits.MaxBytes) throw TooManyBytes(total, limits);
         }
-        if (buffer.Length == 0)
+        if (total == 0)
             throw new ImageRejectedException(RejectionReason.Empty, "The image is empty (0 bytes).");
-        return buffer.ToArray();
+        return total == buffer.Length ? buffer : buffer[..total];
     }
 
     /// <summary>Decodes to 8-bit RGBA (unpremultiplied). The caller owns the bitmap.</summary>

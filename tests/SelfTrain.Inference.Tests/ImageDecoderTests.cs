@@ -101,6 +101,26 @@ public sealed class ImageDecoderTests
         Assert.Equal(RejectionReason.Empty, error.Reason);
     }
 
+    [Theory]
+    [InlineData(100)]    // announced short: the buffer grows
+    [InlineData(5_000)]  // announced exactly
+    [InlineData(50_000)] // announced long: what arrived is the image
+    public async Task Reading_with_an_announced_length_returns_every_byte_that_arrives(long announced)
+    {
+        var png = TestImages.Png(40, 40, seed: 9);
+        Assert.Equal(png, await ImageDecoder.ReadAsync(new NonSeekableStream(new MemoryStream(png)), ImageLimits.Default, length: announced == 5_000 ? png.Length : announced));
+    }
+
+    [Fact]
+    public async Task Reading_refuses_more_than_the_limit_whatever_length_was_announced()
+    {
+        var limits = ImageLimits.Default with { MaxBytes = 1_000 };
+        var announcedTooLong = await Assert.ThrowsAsync<ImageRejectedException>(() => ImageDecoder.ReadAsync(new NonSeekableStream(new MemoryStream(new byte[10])), limits, length: 1_001));
+        var arrivedTooLong = await Assert.ThrowsAsync<ImageRejectedException>(() => ImageDecoder.ReadAsync(new NonSeekableStream(new MemoryStream(new byte[1_500])), limits, length: 10));
+        var unannouncedTooLong = await Assert.ThrowsAsync<ImageRejectedException>(() => ImageDecoder.ReadAsync(new NonSeekableStream(new MemoryStream(new byte[1_500])), limits));
+        Assert.All([announcedTooLong, arrivedTooLong, unannouncedTooLong], e => Assert.Equal(RejectionReason.TooManyBytes, e.Reason));
+    }
+
     [Fact]
     public async Task Reading_returns_every_byte()
     {

@@ -23,6 +23,9 @@
 #                                           image embeddings through ImageEmbeddingsClient and the local host's
 #                                           /api/inference route against raw ONNX Runtime on the same decoded tensors;
 #                                           and the embedding view's time over 20,000 and 58,000 pool embeddings
+#   ./scripts/bench.sh fanout [--partitions 1024]
+#                                           a round's fan-out over that many empty label partitions on the local host:
+#                                           seconds from POST /api/rounds to the training phase, host peak memory
 #   ./scripts/bench.sh shards [--rows N]    one shard step over a partition of N label rows (default 200,000): time and
 #                                           peak resident memory
 # Without --model, model A (transfer-learned on 2,000 Fashion-MNIST images, 64 px) is built once into .tools/models.
@@ -143,7 +146,7 @@ print(json.dumps(line, separators=(",", ":")))' "${runs[@]}"
     start_azurite
     "$bench" shards --storage "$AZURITE_CONNECTION_STRING" "$@"
     ;;
-  predict|memory|embeddings)
+  predict|memory|embeddings|fanout)
     ensure_azurite
     load=""
     if [ "$benchmark" = predict ] && [[ " $* " == *" --load "* ]]; then
@@ -160,13 +163,21 @@ print(json.dumps(line, separators=(",", ":")))' "${runs[@]}"
     trap cleanup EXIT
     start_azurite
     port=$(free_port)
+    host_settings=()
+    if [ "$benchmark" = fanout ]; then
+      partitions=1024 previous=""
+      for argument in "$@"; do [ "$previous" = --partitions ] && partitions=$argument; previous=$argument; done
+      host_settings=("Storage__LabelPartitions=$partitions")
+    fi
     # One inference thread per request: concurrent requests share the cores instead of contending inside one run.
     AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" Inference__IntraOpThreads=1 Serving__ChampionPollInterval=00:00:01 Telemetry__Exporter=None \
-      Logging__LogLevel__Default=Warning \
+      Logging__LogLevel__Default=Warning env "${host_settings[@]}" \
       dotnet src/SelfTrain.Host/bin/Release/net10.0/SelfTrain.Host.dll --urls "http://127.0.0.1:$port" >&2 &
     host_pid=$!
     if [ "$benchmark" = embeddings ]; then
       "$bench" embeddings --model "$model" --url "http://127.0.0.1:$port" --storage "$AZURITE_CONNECTION_STRING" "${rest[@]}"
+    elif [ "$benchmark" = fanout ]; then
+      "$bench" fanout --model "$model" --url "http://127.0.0.1:$port" --storage "$AZURITE_CONNECTION_STRING" --pid "$host_pid" "${rest[@]}"
     elif [ -n "$load" ]; then
       "$bench" predict-load --model "$model" --url "http://127.0.0.1:$port" --storage "$AZURITE_CONNECTION_STRING" --wrk "$(command -v wrk)" "${rest[@]}"
     elif [ "$benchmark" = memory ]; then

@@ -19,6 +19,8 @@ object result = args.FirstOrDefault() switch
         int.Parse(Option("batches", "40")), int.Parse(Option("batch", "32")), int.Parse(Option("threads", "1"))),
     "predict-load" => await PredictLoadBenchmark.RunAsync(BenchModel.Load(Require("model")), Require("url"), Require("storage"), Require("wrk"),
         int.Parse(Option("connections", "64")), int.Parse(Option("seconds", "10"))),
+    "fanout" => await FanOutBenchmark.RunAsync(BenchModel.Load(Require("model")), Require("url"), Require("storage"), int.Parse(Require("pid")),
+        int.Parse(Option("partitions", "1024"))),
     "student-job" => await StudentJob.WriteAsync(Require("out")),
     "shards" => await ShardMemoryBenchmark.RunAsync(Require("storage"), int.Parse(Option("rows", "200000"))),
     _ => throw new ArgumentException("usage: SelfTrain.Benchmarks labeling|predict|memory|embeddings|shards [...]"),

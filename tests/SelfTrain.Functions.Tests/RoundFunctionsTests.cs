@@ -34,8 +34,8 @@ public sealed class RoundFunctionsTests
     }
 
     [Theory]
-    [InlineData("StartRound", "rounds", "post")]
-    [InlineData("GetRound", "rounds/{id}", "get")]
+    [InlineData("StartRound", "api/rounds", "post")]
+    [InlineData("GetRound", "api/rounds/{id}", "get")]
     public void Round_endpoints_match_the_local_host(string function, string route, string method)
     {
         var trigger = FunctionsAppOutput.Trigger(function);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using System.Threading.RateLimiting;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs;
 using Azure;
@@ -20,6 +21,7 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
     TimeProvider clock, ILogger<IncomingSweeper> logger)
 {
     private static readonly JsonSerializerOptions Json = SelfTrainJson.Options;
+    private const long PermitBytes = 4096; // fine enough that a small image takes about its own size
 
     private BlobContainerClient Incoming => storage.Blobs.GetBlobContainerClient(layout.Incoming);
 
@@ -30,7 +32,16 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
     /// <exception cref="NoChampionException">Nothing is served yet; the blobs stay as they are.</exception>
     public async Task<int> SweepAsync(TimeSpan minimumAge, CancellationToken cancellationToken = default)
     {
-        var downloads = Channel.CreateBounded<IncomingImage?>(new BoundedChannelOptions(options.BatchSize * 2) { SingleReader = true });
+        var downloads = Channel.CreateBounded<(IncomingImage Image, RateLimitLease Bytes)>(
+            new BoundedChannelOptions(options.BatchSize * 2) { SingleReader = true });
+        // The pass's bytes, in 4 KiB permits; an image takes its share before its download starts.
+        var permits = (int)Math.Max(1, options.MaxPendingImageBytes / PermitBytes);
+        using var budget = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = permits,
+            QueueLimit = permits * options.DownloadConcurrency,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
         // Stops the downloads when labelling fails, so the producer never stays blocked on a full channel.
         using var pass = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var cutoff = clock.GetUtcNow() - minimumAge;
@@ -41,8 +52,23 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
             {
                 await Parallel.ForEachAsync(PendingAsync(cutoff, pass.Token),
                     new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = pass.Token },
-                    async (item, ct) => await downloads.Writer.WriteAsync(
-                        await IncomingImage.DownloadAsync(Incoming.GetBlobClient(item.Name), options.Limits, ct), ct));
+                    async (item, ct) =>
+                    {
+                        var share = (int)Math.Clamp(((item.Properties.ContentLength ?? 0) + PermitBytes - 1) / PermitBytes, 1, permits);
+                        var lease = await budget.AcquireAsync(share, ct);
+                        try
+                        {
+                            if (!lease.IsAcquired) throw new InvalidOperationException("The labelling pass's byte budget refused a download.");
+                            var image = await IncomingImage.DownloadAsync(Incoming.GetBlobClient(item.Name), options.Limits, ct);
+                            if (image is null) lease.Dispose(); // gone since it was listed
+                            else await downloads.Writer.WriteAsync((image, lease), ct);
+                        }
+                        catch
+                        {
+                            lease.Dispose();
+                            throw;
+                        }
+                    });
                 downloads.Writer.Complete();
             }
             catch (Exception ex)
@@ -52,27 +78,35 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
         }, CancellationToken.None);
 
         var handled = 0;
+        var batch = new List<(IncomingImage Image, RateLimitLease Bytes)>(options.BatchSize);
         try
         {
-            var batch = new List<IncomingImage>(options.BatchSize);
-            await foreach (var image in downloads.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var downloaded in downloads.Reader.ReadAllAsync(cancellationToken))
             {
-                if (image is null) continue; // gone since it was listed
-                batch.Add(image);
+                batch.Add(downloaded);
+                // Closing a batch when nothing is waiting also frees its bytes for the downloads the budget holds back.
                 if (batch.Count == options.BatchSize || downloads.Reader.Count == 0)
                 {
-                    handled += await LabelBatchAsync(batch, cancellationToken);
-                    batch.Clear();
+                    handled += await LabelBatchAsync(batch.ConvertAll(b => b.Image), cancellationToken);
+                    Release(batch);
                 }
             }
-            if (batch.Count > 0) handled += await LabelBatchAsync(batch, cancellationToken);
+            if (batch.Count > 0) handled += await LabelBatchAsync(batch.ConvertAll(b => b.Image), cancellationToken);
         }
         finally
         {
+            Release(batch);
             await pass.CancelAsync();
             await producer.ContinueWith(_ => { }, TaskScheduler.Default); // its error, if any, already ended the reader
+            while (downloads.Reader.TryRead(out var left)) left.Bytes.Dispose();
         }
         return handled;
+
+        static void Release(List<(IncomingImage Image, RateLimitLease Bytes)> images)
+        {
+            foreach (var (_, bytes) in images) bytes.Dispose();
+            images.Clear();
+        }
     }
 
     /// <summary>

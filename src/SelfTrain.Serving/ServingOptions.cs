@@ -31,9 +31,20 @@ public sealed record ServingOptions
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan SweepMinimumAge { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Images labelled per model run and per table transaction.</summary>
+    /// <summary>
+    /// Images labelled per batch: one model run (in chunks of the engine's batch size) and one table transaction per
+    /// label partition, so a larger batch writes fewer, fuller transactions.
+    /// </summary>
     [Range(1, 1024)]
-    public int BatchSize { get; init; } = 64;
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>
+    /// Encoded image bytes a labelling pass holds at once, downloading, waiting and in the batch being labelled (each
+    /// image counted at its listed size before it is downloaded; one larger than this takes all of it). A batch closes
+    /// early rather than wait for more.
+    /// </summary>
+    [Range(1L << 20, 1L << 34)]
+    public long MaxPendingImageBytes { get; init; } = 128L * 1024 * 1024;
 
     /// <summary>Blob downloads in flight at once.</summary>
     [Range(1, 256)]

@@ -32,6 +32,24 @@ public sealed class IncomingSweeperTests
     }
 
     [Fact]
+    public async Task A_pass_whose_images_outweigh_its_byte_budget_many_times_labels_them_all()
+    {
+        // A budget of 1 MiB: each of these images takes a share of it before its download, one of them more than all
+        // of it; downloads wait for batches to be labelled rather than hold more.
+        await using var fixture = await ServingFixture.CreateAsync(new ServingOptions { BatchSize = 16, MaxPendingImageBytes = 1024 * 1024 });
+        var images = Enumerable.Range(0, 10).Select(i => TestImages.Png(i == 0 ? 800 : 300, i == 0 ? 800 : 300, seed: 100 + i)).ToArray();
+        Assert.True(images[0].Length > 1024 * 1024, $"{images[0].Length} bytes");
+        Assert.True(images.Sum(i => (long)i.Length) > 3 * 1024 * 1024, $"{images.Sum(i => (long)i.Length)} bytes in all");
+        for (var i = 0; i < images.Length; i++) await fixture.UploadAsync($"large-{i}.png", images[i]);
+
+        Assert.Equal(images.Length, await fixture.Sweeper(new LaterClock(TimeSpan.FromMinutes(11))).SweepAsync(TimeSpan.FromMinutes(10)));
+
+        var rows = await fixture.Labels.ReadAllAsync().ToListAsync();
+        Assert.Equal(images.Select(i => ContentAddress.Of(i).Hex).Order(StringComparer.Ordinal), rows.Select(r => r.Content.Hex).Order(StringComparer.Ordinal));
+        Assert.All(rows, row => Assert.Equal(LabelStatus.Labelled, row.Status));
+    }
+
+    [Fact]
     public async Task An_image_uploaded_while_no_champion_serves_is_labelled_by_the_sweep_once_one_does()
     {
         await using var fixture = await ServingFixture.CreateAsync(withChampion: false);

@@ -23,9 +23,10 @@
 #                                           image embeddings through ImageEmbeddingsClient and the local host's
 #                                           /api/inference route against raw ONNX Runtime on the same decoded tensors;
 #                                           and the embedding view's time over 20,000 and 58,000 pool embeddings
-#   ./scripts/bench.sh fanout [--partitions 1024]
-#                                           a round's fan-out over that many empty label partitions on the local host:
-#                                           seconds from POST /api/rounds to the training phase, host peak memory
+#   ./scripts/bench.sh fanout [--partitions 1024] [--rows N]
+#                                           a round's fan-out over that many label partitions on the local host, empty
+#                                           or holding N seeded pool images: seconds from POST /api/rounds to the
+#                                           training phase, host peak memory
 #   ./scripts/bench.sh shards [--rows N]    one shard step over a partition of N label rows (default 200,000): time and
 #                                           peak resident memory
 # Without --model, model A (transfer-learned on 2,000 Fashion-MNIST images, 64 px) is built once into .tools/models.
@@ -167,7 +168,8 @@ print(json.dumps(line, separators=(",", ":")))' "${runs[@]}"
     if [ "$benchmark" = fanout ]; then
       partitions=1024 previous=""
       for argument in "$@"; do [ "$previous" = --partitions ] && partitions=$argument; previous=$argument; done
-      host_settings=("Storage__LabelPartitions=$partitions")
+      # The pool is seeded as already labelled: the watcher, which would label it again, waits past the run.
+      host_settings=("Storage__LabelPartitions=$partitions" Serving__IncomingPollInterval=12:00:00 Serving__IncomingIdlePollInterval=12:00:00)
     fi
     # One inference thread per request: concurrent requests share the cores instead of contending inside one run.
     AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" Inference__IntraOpThreads=1 Serving__ChampionPollInterval=00:00:01 Telemetry__Exporter=None \

@@ -20,7 +20,7 @@ object result = args.FirstOrDefault() switch
     "predict-load" => await PredictLoadBenchmark.RunAsync(BenchModel.Load(Require("model")), Require("url"), Require("storage"), Require("wrk"),
         int.Parse(Option("connections", "64")), int.Parse(Option("seconds", "10"))),
     "fanout" => await FanOutBenchmark.RunAsync(BenchModel.Load(Require("model")), Require("url"), Require("storage"), int.Parse(Require("pid")),
-        int.Parse(Option("partitions", "1024"))),
+        int.Parse(Option("partitions", "1024")), int.Parse(Option("rows", "0"))),
     "student-job" => await StudentJob.WriteAsync(Require("out")),
     "shards" => await ShardMemoryBenchmark.RunAsync(Require("storage"), int.Parse(Option("rows", "200000"))),
     _ => throw new ArgumentException("usage: SelfTrain.Benchmarks labeling|predict|memory|embeddings|shards [...]"),

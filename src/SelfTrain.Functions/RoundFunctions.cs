@@ -18,7 +18,7 @@ namespace SelfTrain.Functions;
 /// </summary>
 public sealed class RoundFunctions(RoundsHandler rounds, TrainingResultRouter router, RoundPlanner planner, ThresholdCalibrator calibrator,
     ShardBuilder shards, TrainingSubmitter submitter, CandidateVerifier verifier, CandidateValidator validator, ChampionPromoter promoter,
-    RoundReportWriter reportWriter, PartitionRelabeler relabeler, ImageEmbeddingStep embeddings)
+    RoundReportWriter reportWriter, PartitionRelabeler relabeler, ImageEmbeddingStep embeddings, LabelPropagationStep propagation)
 {
     [Function("StartRound")]
     public Task<IResult> Start([HttpTrigger(AuthorizationLevel.Admin, "post", Route = FunctionRoutes.Api + RoundsHandler.Route)] HttpRequest request,
@@ -48,6 +48,10 @@ public sealed class RoundFunctions(RoundsHandler rounds, TrainingResultRouter ro
     [Function(nameof(BuildShardGroup))]
     public Task<IReadOnlyList<ShardCounts>> ShardGroup([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new BuildShardGroup().RunAsync(context, context.GetInput<ShardGroupRequest>()!);
+
+    [Function(nameof(EmbedPartitionGroup))]
+    public Task<int> EmbedPartitions([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new EmbedPartitionGroup().RunAsync(context, context.GetInput<PartitionGroupEmbedding>()!);
 
     [Function(nameof(PlanRound))]
     public Task<RoundPlan> Plan([ActivityTrigger] RoundRequest request) => planner.PlanAsync(request.SecondOpinion);
@@ -89,6 +93,9 @@ public sealed class RoundFunctions(RoundsHandler rounds, TrainingResultRouter ro
 
     [Function(nameof(EmbedPartition))]
     public Task<int> EmbedPartitionImages([ActivityTrigger] PartitionEmbeddingRequest request) => embeddings.EmbedPartitionAsync(request);
+
+    [Function(nameof(PropagateLabels))]
+    public Task<PropagationResult> Propagate([ActivityTrigger] PropagationRequest request) => propagation.PropagateAsync(request);
 
     [Function(nameof(RelabelPartition))]
     public Task<int> Relabel([ActivityTrigger] RelabelRequest request) => relabeler.RelabelAsync(request);

@@ -9,10 +9,12 @@ internal static class RoundTasks
     public static LocalTaskRegistry AddRoundTasks(this LocalTaskRegistry registry) => registry
         .AddOrchestrator<SelfTrainingRound>()
         .AddOrchestrator<BuildShardGroup>()
+        .AddOrchestrator<EmbedPartitionGroup>()
         .AddActivity<PlanRound>()
         .AddActivity<CalibrateThresholds>()
         .AddActivity<EmbedGold>()
         .AddActivity<EmbedPartition>()
+        .AddActivity<PropagateLabels>()
         .AddActivity<BuildPoolShard>()
         .AddActivity<BuildGoldShard>()
         .AddActivity<SubmitTraining>()

@@ -22,7 +22,7 @@ public sealed class GoldEvaluator(GoldStore gold, ServingOptions options)
     {
         int[][] predicted = [];
         double[][] confidence = [];
-        var truth = await VisitAsync(split, models, count =>
+        var images = await VisitAsync(split, models, count =>
         {
             predicted = [.. models.Select(_ => new int[count])];
             confidence = [.. models.Select(_ => new double[count])];
@@ -30,6 +30,7 @@ public sealed class GoldEvaluator(GoldStore gold, ServingOptions options)
         {
             for (var m = 0; m < views.Length; m++) (predicted[m][i], confidence[m][i]) = (views[m].ClassIndex, views[m].Confidence);
         }, cancellationToken);
+        var truth = images.Select(i => i.ClassIndex).ToArray();
         return models.Select((model, m) => new GoldPredictions(model.Manifest.Version, truth, predicted[m], confidence[m])).ToArray();
     }
 
@@ -39,20 +40,30 @@ public sealed class GoldEvaluator(GoldStore gold, ServingOptions options)
     {
         int[] predicted = [];
         double[] confidence = [];
-        var truth = await VisitAsync(split, models, count => (predicted, confidence) = (new int[count], new double[count]), (i, views) =>
+        var images = await VisitAsync(split, models, count => (predicted, confidence) = (new int[count], new double[count]), (i, views) =>
         {
             var joined = Committee.Join(views[0], views[1..], models[0].Manifest.Classes);
             (predicted[i], confidence[i]) = (joined.ClassIndex, joined.Confidence);
         }, cancellationToken);
-        return new GoldPredictions(string.Join("+", models.Select(m => m.Manifest.Version)), truth, predicted, confidence);
+        return new GoldPredictions(string.Join("+", models.Select(m => m.Manifest.Version)), [.. images.Select(i => i.ClassIndex)], predicted, confidence);
+    }
+
+    /// <summary>The model's probabilities for every image of the split, in the order of the images returned with them (the split's listing).</summary>
+    public async Task<(IReadOnlyList<GoldImage> Images, float[][] Probabilities)> ProbabilitiesAsync(GoldSplit split, OnnxClassifier model,
+        CancellationToken cancellationToken = default)
+    {
+        float[][] probabilities = [];
+        var images = await VisitAsync(split, [model], count => probabilities = new float[count][], (i, views) => probabilities[i] = views[0].Probabilities,
+            cancellationToken);
+        return (images, probabilities);
     }
 
     /// <summary>
     /// Every image of the split, downloaded once and classified by every model: <paramref name="visit"/> gets each
     /// image's index and the models' predictions, a chunk at a time, so nothing but what it keeps stays in memory.
     /// </summary>
-    /// <returns>The true class of every image.</returns>
-    private async Task<int[]> VisitAsync(GoldSplit split, IReadOnlyList<OnnxClassifier> models, Action<int> start, Action<int, Prediction[]> visit,
+    /// <returns>The split's images (blob name and true class), in the order visited.</returns>
+    private async Task<IReadOnlyList<GoldImage>> VisitAsync(GoldSplit split, IReadOnlyList<OnnxClassifier> models, Action<int> start, Action<int, Prediction[]> visit,
         CancellationToken cancellationToken)
     {
         var images = await gold.ListAsync(split, cancellationToken);
@@ -71,6 +82,6 @@ public sealed class GoldEvaluator(GoldStore gold, ServingOptions options)
                 visit(chunk[i], outcomes.Select(o => o[i].Prediction
                     ?? throw new InvalidDataException($"Gold image {images[chunk[i]].BlobName} cannot be read: {o[i].Rejection!.Message}")).ToArray());
         }
-        return images.Select(i => i.ClassIndex).ToArray();
+        return images;
     }
 }

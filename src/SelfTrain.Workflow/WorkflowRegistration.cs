@@ -14,6 +14,8 @@ public static class WorkflowRegistration
         services.AddSingleton<ThresholdCalibrator>();
         services.AddSingleton<ShardBuilder>();
         services.AddSingleton<ImageEmbeddingStep>();
+        services.AddSingleton<PropagatedScoreStore>();
+        services.AddSingleton<LabelPropagationStep>();
         services.AddSingleton<TrainingSubmitter>();
         services.AddSingleton<CandidateVerifier>();
         services.AddSingleton<CandidateValidator>();

@@ -40,7 +40,7 @@ internal static class ShardMemoryBenchmark
         var seedSeconds = seeding.Elapsed.TotalSeconds;
 
         var builder = new ShardBuilder(account, layout, labels, new GoldStore(account, layout),
-            new ModelLoader(new ModelStore(account, layout), new InferenceOptions()), new ServingOptions(), new EmbeddingStore(account, layout)); // every row is the teacher's: nothing to load
+            new ModelLoader(new ModelStore(account, layout), new InferenceOptions()), new ServingOptions(), new EmbeddingStore(account, layout), new PropagatedScoreStore(account, layout)); // every row is the teacher's: nothing to load
         GC.Collect();
         var memory = new ResidentMemory(Environment.ProcessId);
         var clock = Stopwatch.StartNew();

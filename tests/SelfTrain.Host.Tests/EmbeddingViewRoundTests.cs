@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SelfTrain.Core.Data;
 using SelfTrain.Core.Embeddings;
+using SelfTrain.Core.Shards;
 using SelfTrain.Inference;
 using SelfTrain.Storage;
 using SelfTrain.Testing;
@@ -88,5 +89,65 @@ public sealed class EmbeddingViewRoundTests
         var stored = await fixture.Factory.Services.GetRequiredService<EmbeddingStore>().ReadAsync("champion-a", EmbeddingStore.PoolSet(partition));
         Assert.NotNull(stored);
         Assert.Equal(28 * 28, stored.Dimensions);
+    }
+
+    [Fact]
+    public async Task A_round_with_label_propagation_calibrates_the_propagated_scores_and_its_shards_take_them_as_labels()
+    {
+        await using var fixture = await HostFixture.CreateAsync();
+        var client = fixture.Factory.CreateClient();
+        await RoundScenario.SeedAsync(fixture, client, embedding: true);
+
+        // Only exact copies count as near-duplicates and no image as an outlier, so propagation alone decides.
+        var result = await RoundScenario.CompleteRoundAsync(fixture, client, new
+        {
+            epochs = 1, batchSize = 64, targetPrecision = 0.8, trainingTimeout = "00:05:00", gate = new { minimumGain = 0.9 },
+            view = new { nearDuplicateSimilarity = 1.0, outlierPercentile = (double?)null, propagation = new { neighbours = 8 } },
+        });
+        // The candidate is student-{round}a{attempt}.
+        var roundId = result.GetProperty("candidate").GetString()!["student-".Length..^"a1".Length];
+
+        // The graph: gold/train, gold/validation and every pool image, the pool seeded by the champion that labelled it.
+        var propagation = result.GetProperty("propagation");
+        Assert.Equal(RoundScenario.GoldTrain + RoundScenario.Validation + RoundScenario.Pool, propagation.GetProperty("images").GetInt32());
+        Assert.Equal(RoundScenario.Pool, propagation.GetProperty("poolImages").GetInt32());
+        Assert.Equal(RoundScenario.Pool, propagation.GetProperty("poolSeeded").GetInt32());
+        var thresholds = propagation.GetProperty("thresholds").EnumerateArray().Select(t => t.GetProperty("threshold").GetDouble()).ToArray();
+        Assert.Equal(FashionMnist.ClassNames.Count, thresholds.Length);
+
+        // Each shard holds exactly the pool images whose propagated scores pass their class's threshold, labelled by those scores.
+        var scoreStore = fixture.Factory.Services.GetRequiredService<PropagatedScoreStore>();
+        var shards = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Shards);
+        var partitions = await fixture.Labels.ReadAllAsync().Select(r => fixture.Labels.PartitionOf(r.Content)).Distinct().ToListAsync();
+        var (expected, taken) = (new List<float[]>(), new List<float[]>());
+        foreach (var partition in partitions)
+        {
+            var scores = await scoreStore.ReadAsync(roundId, partition);
+            Assert.NotNull(scores);
+            for (var row = 0; row < scores.Count; row++)
+            {
+                var distribution = scores[row].ToArray();
+                var c = Array.IndexOf(distribution, distribution.Max());
+                Assert.Equal(1f, distribution.Sum(), 3);
+                if (distribution[c] >= thresholds[c]) expected.Add(distribution);
+            }
+            var shard = shards.GetBlobClient(ShardBuilder.PoolShard(roundId, partition));
+            if (!await shard.ExistsAsync()) continue;
+            await using var stream = await shard.OpenReadAsync();
+            taken.AddRange((await ShardReader.ReadAllAsync(stream, partition)).Samples.Select(s => s.Probabilities!));
+        }
+        var pool = result.GetProperty("pool");
+        Assert.InRange(expected.Count, 1, RoundScenario.Pool - 1); // the thresholds take some images and leave others
+        Assert.Equal(expected.Count, pool.GetProperty("accepted").GetInt32());
+        Assert.Equal(RoundScenario.Pool - expected.Count, pool.GetProperty("belowThreshold").GetInt32());
+        static string Key(float[] p) => string.Join(",", p.Select(x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(expected.Select(Key).Order(), taken.Select(Key).Order());
+
+        // What the teacher alone would have accepted is counted beside, and the report shows both.
+        Assert.Equal(FashionMnist.ClassNames.Count, pool.GetProperty("teacherPerClass").GetArrayLength());
+        var runs = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Runs);
+        var report = (await runs.GetBlobClient($"{roundId}/report.md").DownloadContentAsync()).Value.Content.ToString();
+        Assert.Contains("## Label propagation", report);
+        Assert.Contains($"A k-NN graph over {RoundScenario.GoldTrain + RoundScenario.Validation + RoundScenario.Pool} images", report);
     }
 }

@@ -42,6 +42,10 @@ public sealed class RoundRequestTests
     [InlineData("""{"view":{"nearDuplicateSimilarity":2}}""", "view.nearDuplicateSimilarity 2 must be in (0, 1]")]
     [InlineData("""{"view":{"outlierPercentile":5}}""", "view.outlierPercentile 5 must be between 50 and 100")]
     [InlineData("""{"view":{}}""", "view needs image embeddings: the champion champion-a has no embedding output")]
+    [InlineData("""{"view":{"propagation":{"neighbours":0,"alpha":1}}}""", "view.propagation.neighbours 0 must be between 1 and 100")]
+    [InlineData("""{"view":{"propagation":{"alpha":1}}}""", "view.propagation.alpha 1 must be in (0, 1)")]
+    [InlineData("""{"view":{"propagation":{}},"secondOpinion":true}""", "view.propagation cannot be combined with secondOpinion")]
+    [InlineData("""{"view":{"propagation":{}},"recipe":"naive"}""", "view.propagation needs the 'noisy-student' recipe")]
     [InlineData("""{"epochz":3}""", "the body is not a valid round request")]
     [InlineData("""[1,2]""", "the body is not a valid round request")]
     public async Task Each_invalid_field_is_refused_by_name(string body, string problem)

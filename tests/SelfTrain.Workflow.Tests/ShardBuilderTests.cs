@@ -135,7 +135,7 @@ public sealed class ShardBuilderTests
         }
         await labels.RecordAsync(rows);
         var builder = new ShardBuilder(account, layout, labels, new GoldStore(account, layout), new ModelLoader(models, new InferenceOptions()), new ServingOptions(),
-            new EmbeddingStore(account, layout));
+            new EmbeddingStore(account, layout), new PropagatedScoreStore(account, layout));
         return (builder, labels, teacher, pngs);
     }
 }

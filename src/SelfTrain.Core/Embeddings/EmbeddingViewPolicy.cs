@@ -15,6 +15,12 @@ public sealed record EmbeddingViewPolicy
     /// </summary>
     public double? OutlierPercentile { get; init; } = 99;
 
+    /// <summary>
+    /// Label propagation over gold and pool embeddings: pool images are judged (and their soft labels taken) by the
+    /// propagated scores, with thresholds calibrated on gold/validation's propagated scores; null: by the teacher alone.
+    /// </summary>
+    public LabelPropagation? Propagation { get; init; }
+
     public IReadOnlyList<string> Problems(string field = "view")
     {
         var problems = new List<string>();
@@ -22,6 +28,7 @@ public sealed record EmbeddingViewPolicy
             problems.Add($"{field}.nearDuplicateSimilarity {NearDuplicateSimilarity} must be in (0, 1]");
         if (OutlierPercentile is { } percentile && !(percentile is >= 50 and <= 100))
             problems.Add($"{field}.outlierPercentile {percentile} must be between 50 and 100 (or null to keep outliers)");
+        if (Propagation is { } propagation) problems.AddRange(propagation.Problems($"{field}.propagation"));
         return problems;
     }
 }

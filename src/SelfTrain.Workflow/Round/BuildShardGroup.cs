@@ -12,11 +12,12 @@ public sealed class BuildShardGroup : TaskOrchestrator<ShardGroupRequest, IReadO
     public override async Task<IReadOnlyList<ShardCounts>> RunAsync(TaskOrchestrationContext context, ShardGroupRequest input) =>
         await Task.WhenAll(input.Partitions.Select(async partition =>
         {
-            if (input.View is { } view)
+            // With propagation the round embedded every partition before it propagated.
+            if (input.View is { } view && input.PropagatedThresholds is null)
                 await context.CallActivityAsync<int>(nameof(EmbedPartition), new PartitionEmbeddingRequest(partition, view.Model), RoundRetry.Activity);
             return await context.CallActivityAsync<ShardCounts>(nameof(BuildPoolShard),
                 new ShardRequest(input.RoundId, partition, input.Teacher, input.Thresholds, input.InputSize, input.Classes, input.Channels, input.SecondOpinion,
-                    input.View),
+                    input.View, input.PropagatedThresholds),
                 RoundRetry.Activity);
         }));
 }

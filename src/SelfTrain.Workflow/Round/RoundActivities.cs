@@ -28,6 +28,11 @@ public sealed class EmbedPartition(ImageEmbeddingStep step) : TaskActivity<Parti
     public override Task<int> RunAsync(TaskActivityContext context, PartitionEmbeddingRequest input) => step.EmbedPartitionAsync(input);
 }
 
+public sealed class PropagateLabels(LabelPropagationStep step) : TaskActivity<PropagationRequest, PropagationResult>
+{
+    public override Task<PropagationResult> RunAsync(TaskActivityContext context, PropagationRequest input) => step.PropagateAsync(input);
+}
+
 public sealed class BuildPoolShard(ShardBuilder builder) : TaskActivity<ShardRequest, ShardCounts>
 {
     public override Task<ShardCounts> RunAsync(TaskActivityContext context, ShardRequest input) => builder.BuildPoolShardAsync(input);

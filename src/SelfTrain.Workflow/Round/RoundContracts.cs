@@ -88,11 +88,31 @@ public sealed record StudentShape(string Architecture, int InputSize, int Channe
 
 /// <param name="Channels">Of the stored images: 1 gray, 3 RGB.</param>
 /// <param name="View">The round's embedding view, when it has one: the partition's embeddings are judged against gold's.</param>
+/// <param name="PropagatedThresholds">
+/// With label propagation, the per-class thresholds of the propagated scores: an image propagation scored is judged
+/// (and soft-labelled) by its propagated scores; one it did not (not embedded yet) by the teacher and <paramref name="Thresholds"/>.
+/// </param>
 public sealed record ShardRequest(string RoundId, string Partition, string Teacher, IReadOnlyList<double>? Thresholds, int InputSize, int Classes,
-    int Channels = 1, string? SecondOpinion = null, EmbeddingViewPlan? View = null);
+    int Channels = 1, string? SecondOpinion = null, EmbeddingViewPlan? View = null, IReadOnlyList<double>? PropagatedThresholds = null);
 
 public sealed record ShardGroupRequest(string RoundId, IReadOnlyList<string> Partitions, string Teacher, IReadOnlyList<double>? Thresholds,
-    int InputSize, int Classes, int Channels = 1, string? SecondOpinion = null, EmbeddingViewPlan? View = null);
+    int InputSize, int Classes, int Channels = 1, string? SecondOpinion = null, EmbeddingViewPlan? View = null,
+    IReadOnlyList<double>? PropagatedThresholds = null);
+
+/// <summary>Before label propagation: relabel a group of partitions by <paramref name="Teacher"/> where another version labelled, then embed them with <paramref name="Model"/>.</summary>
+public sealed record PartitionGroupEmbedding(IReadOnlyList<string> Partitions, string Teacher, string Model);
+
+/// <summary>Propagate over gold and every partition's embeddings, seeded by the teacher, and calibrate on gold/validation.</summary>
+public sealed record PropagationRequest(string RoundId, string Teacher, EmbeddingViewPlan View, LabelPropagation Propagation, IReadOnlyList<string> Partitions,
+    double TargetPrecision);
+
+/// <summary>
+/// What label propagation gave: per-class thresholds of the propagated scores on gold/validation at the target
+/// precision; the images in the graph (gold/train, gold/validation, pool) and the pool images the teacher seeded;
+/// gold/validation accuracy of the teacher and of the propagated scores; the seconds the graph and diffusion took.
+/// </summary>
+public sealed record PropagationResult(IReadOnlyList<ClassThreshold> Thresholds, int Images, int PoolImages, int PoolSeeded,
+    double TeacherValidationAccuracy, double PropagatedValidationAccuracy, double Seconds);
 
 /// <summary>
 /// The embedding view of a round, once gold is embedded: the embedding model (as its endpoint names it), the
@@ -124,15 +144,18 @@ public sealed record ViewCounts(int NearDuplicates, int Outliers, int NotEmbedde
 /// usable label or whose every upload is gone; <see cref="Relabelled"/>: rows another version had labelled, which the
 /// teacher labelled while the shard was built (each then accepted or below its threshold).
 /// </summary>
+/// <param name="TeacherPerClass">With label propagation: per class, the images the teacher alone would have accepted by its own thresholds.</param>
 public sealed record ShardCounts(string? Blob, int Accepted, int BelowThreshold, int Unusable, IReadOnlyList<int> PerClass, int Relabelled = 0,
-    ViewCounts? View = null)
+    ViewCounts? View = null, IReadOnlyList<int>? TeacherPerClass = null)
 {
     public static ShardCounts Sum(IEnumerable<ShardCounts> shards, int classes)
     {
         var all = shards.ToArray();
+        var teacher = all.Select(s => s.TeacherPerClass).OfType<IReadOnlyList<int>>().ToArray();
         return new ShardCounts(null, all.Sum(s => s.Accepted), all.Sum(s => s.BelowThreshold), all.Sum(s => s.Unusable),
             Enumerable.Range(0, classes).Select(c => all.Sum(s => s.PerClass[c])).ToArray(), all.Sum(s => s.Relabelled),
-            ViewCounts.Sum(all.Select(s => s.View), classes));
+            ViewCounts.Sum(all.Select(s => s.View), classes),
+            teacher.Length == 0 ? null : Enumerable.Range(0, classes).Select(c => teacher.Sum(t => t[c])).ToArray());
     }
 }
 
@@ -172,6 +195,9 @@ public sealed record RoundResult
 
     /// <summary>The embedding view the round used (<see cref="RoundRequest.View"/>); null when it had none.</summary>
     public EmbeddingViewPlan? View { get; init; }
+
+    /// <summary>Label propagation over the view (<see cref="EmbeddingViewPolicy.Propagation"/>); null when the round had none.</summary>
+    public PropagationResult? Propagation { get; init; }
 
     /// <summary>The teacher's class names, in index order (empty in results written before they were recorded).</summary>
     public IReadOnlyList<string> Classes { get; init; } = [];

@@ -74,7 +74,14 @@ public static class RoundJob
         if (request.Round != 1) problems.Add("round is set by the orchestration");
         if (request.Gate is null) problems.Add("gate is missing");
         else problems.AddRange(request.Gate.Problems());
-        if (request.View is { } view) problems.AddRange(view.Problems());
+        if (request.View is { } view)
+        {
+            problems.AddRange(view.Problems());
+            // Propagation seeds the graph with the teacher's own probabilities and replaces its thresholds.
+            if (view.Propagation is not null && request.SecondOpinion) problems.Add("view.propagation cannot be combined with secondOpinion");
+            if (view.Propagation is not null && request.Recipe != Recipes.NoisyStudent)
+                problems.Add($"view.propagation needs the '{Recipes.NoisyStudent}' recipe, whose thresholds it calibrates");
+        }
 
         var job = Build(request, ["class-0", "class-1"], "teacher", "round", "instance", 1, ["shard"]);
         problems.AddRange(job.Problems().Where(p => !p.StartsWith("recipe ", StringComparison.Ordinal)));

@@ -55,14 +55,39 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
         }
 
         var groups = plan.Partitions.Chunk(request.PartitionsPerGroup).ToArray();
+        PropagationResult? propagation = null;
+        if (view is not null && request.View!.Propagation is { } diffusion)
+        {
+            // Propagation needs every partition's embeddings at once, labelled by the teacher: a fan-out of its own first.
+            var embedded = 0;
+            var done = 0;
+            context.SetCustomStatus(new RoundStatus(request.Round, "embed", 0, plan.Partitions.Count, "pool partitions"));
+            foreach (var wave in groups.Chunk(4))
+            {
+                var counts = await Task.WhenAll(wave.Select((group, i) => context.CallSubOrchestratorAsync<int>(nameof(EmbedPartitionGroup),
+                    new PartitionGroupEmbedding(group, plan.Teacher, view.Model),
+                    new SubOrchestrationOptions { InstanceId = $"{roundId}-embed-{done / request.PartitionsPerGroup + i}" })));
+                embedded += counts.Sum();
+                done += wave.Sum(g => g.Length);
+                context.SetCustomStatus(new RoundStatus(request.Round, "embed", done, plan.Partitions.Count, "pool partitions"));
+            }
+            Phase("embed", plan.Partitions.Count, plan.Partitions.Count, $"{embedded} pool images embedded");
+
+            context.SetCustomStatus(new RoundStatus(request.Round, "propagate", 0, 1, $"over gold and {plan.Partitions.Count} partitions"));
+            propagation = await context.CallActivityAsync<PropagationResult>(nameof(PropagateLabels),
+                new PropagationRequest(roundId, plan.Teacher, view, diffusion, plan.Partitions, request.TargetPrecision), RoundRetry.Activity);
+            Phase("propagate", 1, 1, $"{propagation.Images} images in the graph");
+        }
+
         context.SetCustomStatus(new RoundStatus(request.Round, "shards", 0, plan.Partitions.Count));
         var limits = thresholds.Count == 0 ? null : thresholds.Select(t => t.Threshold).ToArray();
+        var propagatedLimits = propagation?.Thresholds.Select(t => t.Threshold).ToArray();
         var gold = context.CallActivityAsync<ShardCounts>(nameof(BuildGoldShard), new GoldShardRequest(roundId, student.InputSize, classes, student.Channels), RoundRetry.Activity);
         var built = new List<ShardCounts>();
         foreach (var wave in groups.Chunk(4))
         {
             var results = await Task.WhenAll(wave.Select((group, i) => context.CallSubOrchestratorAsync<IReadOnlyList<ShardCounts>>(nameof(BuildShardGroup),
-                new ShardGroupRequest(roundId, group, plan.Teacher, limits, student.InputSize, classes, student.Channels, plan.SecondOpinion, view),
+                new ShardGroupRequest(roundId, group, plan.Teacher, limits, student.InputSize, classes, student.Channels, plan.SecondOpinion, view, propagatedLimits),
                 new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-r{request.Round}-shards-{built.Count + i}" })));
             built.AddRange(results.SelectMany(r => r));
             context.SetCustomStatus(new RoundStatus(request.Round, "shards", built.Count, plan.Partitions.Count));
@@ -114,6 +139,7 @@ public sealed class SelfTrainingRound : TaskOrchestrator<RoundRequest, RoundResu
             Teacher = plan.Teacher,
             SecondOpinion = plan.SecondOpinion,
             View = view,
+            Propagation = propagation,
             Classes = plan.Classes,
             Finished = context.CurrentUtcDateTime,
             Candidate = candidate,

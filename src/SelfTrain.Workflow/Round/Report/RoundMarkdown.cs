@@ -45,6 +45,7 @@ public static class RoundMarkdown
         }
 
         if (result.View is { } view) AppendView(md, view, result.Pool?.View, result.Classes);
+        if (result.Propagation is { } propagation) AppendPropagation(md, propagation, result);
 
         if (result.PhaseSeconds.Count > 0)
         {
@@ -55,6 +56,26 @@ public static class RoundMarkdown
         md.AppendLine();
         foreach (var plot in plots) md.AppendLine(CultureInfo.InvariantCulture, $"![{Path.GetFileNameWithoutExtension(plot)}]({plot})").AppendLine();
         return md.ToString();
+    }
+
+    /// <summary>Label propagation: per class, the pseudo-labels the teacher alone would have given and those the shards took.</summary>
+    private static void AppendPropagation(StringBuilder md, PropagationResult propagation, RoundResult result)
+    {
+        md.AppendLine().AppendLine("## Label propagation").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"A k-NN graph over {propagation.Images} images (gold/train, gold/validation and {propagation.PoolImages} pool images, {propagation.PoolSeeded} of them seeded by the teacher), built and diffused in {propagation.Seconds:0.0} s. On gold/validation the propagated scores are right for {ReportText.Percent(propagation.PropagatedValidationAccuracy)} of images, the teacher for {ReportText.Percent(propagation.TeacherValidationAccuracy)}.").AppendLine();
+        md.AppendLine("| class | teacher threshold | teacher alone would accept | propagated threshold | est. precision | accepted with propagation |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var threshold in propagation.Thresholds)
+        {
+            var k = threshold.ClassIndex;
+            var teacher = result.Thresholds.FirstOrDefault(t => t.ClassIndex == k);
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {ReportText.Cell(k < result.Classes.Count ? result.Classes[k] : $"class {k}")} | {Threshold(teacher?.Threshold)} | {Count(result.Pool?.TeacherPerClass, k)} | {Threshold(threshold.Threshold)} | {ReportText.Percent(threshold.EstimatedPrecision)} | {Count(result.Pool?.PerClass, k)} |");
+        }
+
+        static string Threshold(double? t) => t is not { } value ? "—" : value > 1 ? "none reach the target" : value.ToString("0.000", CultureInfo.InvariantCulture);
+        static string Count(IReadOnlyList<int>? counts, int k) => counts is not null && k < counts.Count ? counts[k].ToString(CultureInfo.InvariantCulture) : "—";
     }
 
     /// <summary>What the embedding view kept out of training, per class of the teacher's label.</summary>

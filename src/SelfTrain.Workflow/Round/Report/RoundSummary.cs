@@ -32,7 +32,8 @@ public static class RoundSummary
         var candidate = result.Validation?.Candidate;
         return [.. Enumerable.Range(0, classes.Count).Select(c =>
         {
-            var threshold = result.Thresholds.FirstOrDefault(t => t.ClassIndex == c);
+            // The thresholds the pool's pseudo-labels were accepted by: the propagated scores' when the round propagated.
+            var threshold = (result.Propagation?.Thresholds ?? result.Thresholds).FirstOrDefault(t => t.ClassIndex == c);
             double? before = teacher is not null && c < teacher.Recall.Count ? teacher.Recall[c] : null;
             double? after = candidate is not null && c < candidate.Recall.Count ? candidate.Recall[c] : null;
             return new RoundClassLine(

@@ -21,9 +21,11 @@ namespace SelfTrain.Workflow.Round.Steps;
 /// partition of any size costs one chunk of images in memory; samples keep the table's order (by content hash).
 /// With the round's embedding view, a row whose image copies a held-out gold image, or lies outside the gold set, is
 /// kept out before anything else (and counted per class); a row not embedded yet is judged by the teacher alone.
+/// With label propagation, a row propagation scored is judged by its propagated scores against their own thresholds
+/// and carries them as its soft label; what the teacher alone would have accepted is counted beside.
 /// </summary>
 public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, LabelStore labels, GoldStore gold, ModelLoader loader,
-    ServingOptions options, EmbeddingStore embeddings)
+    ServingOptions options, EmbeddingStore embeddings, PropagatedScoreStore propagatedScores)
 {
     /// <summary>Images downloaded and decoded together; what a shard step holds in memory at once.</summary>
     public const int ChunkSize = 256;
@@ -37,6 +39,10 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
         int belowThreshold = 0, unusable = 0, relabelled = 0;
         bool Passes(Prediction p) => request.Thresholds is not { } t || p.Confidence >= t[p.ClassIndex];
         var view = request.View is { } plan ? await PartitionViewAsync(plan, request.Partition, request.Classes, cancellationToken) : null;
+        var propagated = request.PropagatedThresholds is { } limits
+            ? new PropagatedScores(await propagatedScores.ReadAsync(request.RoundId, request.Partition, cancellationToken), limits)
+            : null;
+        var teacherPerClass = propagated is null ? null : new int[request.Classes];
 
         // A row the teacher labelled is judged before its image is downloaded (unless a second opinion must see the
         // image too); any other is judged once relabelled.
@@ -46,7 +52,13 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
             {
                 if (row.Status != LabelStatus.Labelled || row.Prediction is null) { unusable++; continue; }
                 if (view is not null && !view.Keeps(row)) continue;
-                if (request.SecondOpinion is null && row.ModelVersion == request.Teacher && !Passes(row.Prediction)) { belowThreshold++; continue; }
+                if (propagated?.Of(row) is { } scores)
+                {
+                    if (row.ModelVersion == request.Teacher && Passes(row.Prediction) && row.Prediction.ClassIndex < request.Classes)
+                        teacherPerClass![row.Prediction.ClassIndex]++;
+                    if (!propagated.Passes(scores)) { belowThreshold++; continue; }
+                }
+                else if (request.SecondOpinion is null && row.ModelVersion == request.Teacher && !Passes(row.Prediction)) { belowThreshold++; continue; }
                 yield return row;
             }
         }
@@ -82,16 +94,19 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
                     else images[present[k]] = null;
                 }
             }
+            var softLabels = new float[rows.Length][];
             for (var i = 0; i < rows.Length; i++)
             {
-                if (images[i] is null) unusable++; // every upload of it is gone, or the teacher (or its second opinion) refused it
-                else if (!Passes(judged[i]))
+                if (images[i] is null) { unusable++; continue; } // every upload of it is gone, or the teacher (or its second opinion) refused it
+                if (propagated?.Of(rows[i]) is { } scores) softLabels[i] = scores; // passed its threshold before the download
+                else if (Passes(judged[i])) softLabels[i] = judged[i].Probabilities;
+                else
                 {
                     belowThreshold++;
                     images[i] = null;
                 }
             }
-            return Decode(images, request.InputSize, request.Channels, (pixels, i) => ShardSample.Soft(pixels, judged[i].Probabilities), ct);
+            return Decode(images, request.InputSize, request.Channels, (pixels, i) => ShardSample.Soft(pixels, softLabels[i]), ct);
         }
 
         try
@@ -101,7 +116,7 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
             var (kept, perClass) = await SpoolAsync(blob, shape, Candidates(), request.Classes, SamplesAsync, cancellationToken);
             span?.SetTag("selftrain.accepted", kept);
             span?.SetTag("selftrain.relabelled", relabelled);
-            return new ShardCounts(kept > 0 ? blob : null, kept, belowThreshold, unusable, perClass, relabelled, view?.Counts());
+            return new ShardCounts(kept > 0 ? blob : null, kept, belowThreshold, unusable, perClass, relabelled, view?.Counts(), teacherPerClass);
         }
         finally
         {
@@ -122,6 +137,21 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
         var reference = new NeighbourIndex(EmbeddingSet.Concat(plan.Model, dimensions, [sets[GoldSplit.Train], sets[GoldSplit.Validation]]));
         var view = new EmbeddingView(heldOut, reference, plan.NearDuplicateSimilarity, plan.OutlierSimilarity);
         return new PartitionView(view, await Read(EmbeddingStore.PoolSet(partition)), classes);
+    }
+
+    /// <summary>One partition's propagated class distributions (none: the round stored none for it) and their per-class thresholds.</summary>
+    private sealed class PropagatedScores(EmbeddingSet? scores, IReadOnlyList<double> thresholds)
+    {
+        private readonly Dictionary<string, int> _rows = scores?.Keys.Select((key, row) => (key, row)).ToDictionary(p => p.key, p => p.row, StringComparer.Ordinal) ?? [];
+
+        /// <returns>The row's propagated distribution, or null when propagation did not score it (it is judged by the teacher).</returns>
+        public float[]? Of(LabelRecord row) => _rows.TryGetValue(row.Content.Hex, out var index) ? scores![index].ToArray() : null;
+
+        public bool Passes(float[] distribution)
+        {
+            var c = System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(distribution);
+            return c < thresholds.Count && distribution[c] >= thresholds[c];
+        }
     }
 
     /// <summary>The embedding view's verdicts on one partition's rows, counted as they are given.</summary>

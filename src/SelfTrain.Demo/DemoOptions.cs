@@ -15,6 +15,12 @@ public sealed record DemoOptions
 
     /// <summary>Rounds after the first judge the pool by the champion and its own teacher together.</summary>
     public bool SecondOpinion { get; init; }
+
+    /// <summary>The round's embedding view: near-copies of held-out gold and outliers kept out of training.</summary>
+    public bool View { get; init; }
+
+    /// <summary>Label propagation over the view (implies <see cref="View"/>): pseudo-labels by the propagated scores.</summary>
+    public bool Propagate { get; init; }
     public int Seed { get; init; } = 1;
 
     /// <summary>The local host's base address.</summary>

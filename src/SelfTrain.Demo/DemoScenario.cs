@@ -72,6 +72,7 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
                 architecture = StudentDefaults.Architecture(FashionMnist.ImageSize, channels: 1), inputSize = FashionMnist.ImageSize, channels = 1,
                 epochs = options.Epochs, maxRounds = options.Rounds, targetPrecision = options.TargetPrecision, seed = options.Seed,
                 secondOpinion = options.SecondOpinion,
+                view = options.View ? new { propagation = options.Propagate ? new { } : null } : null,
             }, cancellationToken);
             var ended = await api.FollowRoundAsync(id, round =>
             {
@@ -174,6 +175,9 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
                 TargetPrecision = options.TargetPrecision,
                 // A committee's pseudo-labels are in its shards, not in the label rows the audit reads.
                 PseudoLabels = result.SecondOpinion is null ? PseudoLabelAudit.Of(result.Thresholds, result.Teacher, lastTeacherLabels, truth, FashionMnist.ClassNames) : [],
+                PropagatedPseudoLabels = result.Propagation is { } propagation
+                    ? PseudoLabelAudit.OfPropagated(propagation.Thresholds, await ReadPropagatedAsync($"{roundId}-r{result.Round}", cancellationToken), truth, FashionMnist.ClassNames)
+                    : [],
                 Steps = [.. _steps],
                 RoundPhases = [.. result.PhaseSeconds.Select(p => new PhaseTime(p.Key, p.Value))],
                 PredictCalls = predictions,
@@ -183,6 +187,17 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
         {
             foreach (var model in loaded) model.Classifier.Dispose();
         }
+    }
+
+    /// <summary>Every pool image's propagated class distribution in a round that propagated, by content.</summary>
+    private async Task<IReadOnlyList<(ContentAddress Content, float[] Scores)>> ReadPropagatedAsync(string roundId, CancellationToken cancellationToken)
+    {
+        var store = new PropagatedScoreStore(storage, _layout);
+        var all = new List<(ContentAddress, float[])>();
+        foreach (var partition in new LabelStore(storage, _layout).Partitions)
+            if (await store.ReadAsync(roundId, partition, cancellationToken) is { } scores)
+                for (var row = 0; row < scores.Count; row++) all.Add((ContentAddress.Parse(scores.Keys[row]), scores[row].ToArray()));
+        return all;
     }
 
     /// <summary>The results of rounds 1 to <paramref name="last"/> of a round instance, as each wrote them to <c>runs/</c>.</summary>

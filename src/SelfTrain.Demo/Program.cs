@@ -14,6 +14,8 @@ var rounds = new Option<int>("--rounds") { Description = "self-training rounds (
 var epochs = new Option<int>("--epochs") { Description = "training epochs of each student", DefaultValueFactory = _ => 8 };
 var precision = new Option<double>("--target-precision") { Description = "precision the accepted pseudo-labels must reach on gold/validation", DefaultValueFactory = _ => 0.95 };
 var secondOpinion = new Option<bool>("--second-opinion") { Description = "later rounds judge the pool by the champion and its own teacher together (the round's secondOpinion)" };
+var view = new Option<bool>("--view") { Description = "the round's embedding view: near-copies of held-out gold and outliers stay out of training" };
+var propagate = new Option<bool>("--propagate") { Description = "label propagation over the embedding view (implies --view): pseudo-labels by the propagated scores" };
 var seed = new Option<int>("--seed") { Description = "seed of the first round's training", DefaultValueFactory = _ => 1 };
 var host = new Option<string>("--host") { Description = "the running local host's base address", Required = true };
 var trainer = new Option<string>("--trainer") { Description = "the trainer executable", Required = true };
@@ -34,7 +36,7 @@ precision.Validators.Add(result => { if (result.GetValueOrDefault<double>() is <
 
 var command = new RootCommand("Runs the self-training loop end to end against a running SelfTrain host and trainer worker, and writes a report.")
 {
-    gold, pool, rounds, epochs, precision, secondOpinion, seed, host, trainer, output, threads,
+    gold, pool, rounds, epochs, precision, secondOpinion, view, propagate, seed, host, trainer, output, threads,
 };
 command.SetAction(async (parse, cancellationToken) =>
 {
@@ -47,6 +49,8 @@ command.SetAction(async (parse, cancellationToken) =>
         Epochs = parse.GetValue(epochs),
         TargetPrecision = parse.GetValue(precision),
         SecondOpinion = parse.GetValue(secondOpinion),
+        View = parse.GetValue(view) || parse.GetValue(propagate),
+        Propagate = parse.GetValue(propagate),
         Seed = parse.GetValue(seed),
         Host = new Uri(parse.GetValue(host)!),
         Trainer = parse.GetValue(trainer)!,

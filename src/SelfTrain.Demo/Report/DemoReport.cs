@@ -31,6 +31,9 @@ public sealed record DemoReport
     public required double TargetPrecision { get; init; }
     public required IReadOnlyList<PseudoLabelClass> PseudoLabels { get; init; }
 
+    /// <summary>With label propagation: the pseudo-labels the shards took, by the propagated scores; empty without.</summary>
+    public IReadOnlyList<PseudoLabelClass> PropagatedPseudoLabels { get; init; } = [];
+
     /// <summary>Wall time of the demo's steps and of the round's phases.</summary>
     public required IReadOnlyList<PhaseTime> Steps { get; init; }
     public required IReadOnlyList<PhaseTime> RoundPhases { get; init; }

@@ -81,6 +81,19 @@ public static class ReportMarkdown
             }
         }
 
+        if (report.PropagatedPseudoLabels.Count == report.PseudoLabels.Count && report.PropagatedPseudoLabels.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Label propagation").AppendLine();
+            md.AppendLine("The last round's pseudo-labels by the propagated scores (what its shards took), beside those A's confidence alone would have given, both at their own thresholds calibrated on gold/validation and scored against the pool's true labels.").AppendLine();
+            md.AppendLine("| Class | Coverage, teacher alone | Measured precision, teacher alone | Coverage, propagated | Measured precision, propagated | Accepted, propagated |");
+            md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var (alone, propagated) in report.PseudoLabels.Zip(report.PropagatedPseudoLabels))
+                md.AppendLine(Inv, $"| {ReportText.Cell(alone.Class)} | {ReportText.Percent(alone.Coverage)} | {Precision(alone)} | {ReportText.Percent(propagated.Coverage)} | {Precision(propagated)} | {propagated.Accepted} of {propagated.Predicted} |");
+            var (teacherAccepted, propagatedAccepted) = (report.PseudoLabels.Sum(c => c.Accepted), report.PropagatedPseudoLabels.Sum(c => c.Accepted));
+            md.AppendLine(Inv, $"| all | {teacherAccepted} accepted | {ReportText.Percent(report.PseudoLabels.Sum(c => c.Correct) / (double)Math.Max(1, teacherAccepted))} | {propagatedAccepted} accepted | {ReportText.Percent(report.PropagatedPseudoLabels.Sum(c => c.Correct) / (double)Math.Max(1, propagatedAccepted))} | |");
+            static string Precision(PseudoLabelClass c) => c.Accepted == 0 ? "—" : ReportText.Percent(c.Precision);
+        }
+
         var timings = report.Steps.Select(t => (t.Name, t.Seconds)).Concat(report.RoundPhases.Select(t => ($"round: {t.Name}", t.Seconds))).ToList();
         if (timings.Count > 0)
         {

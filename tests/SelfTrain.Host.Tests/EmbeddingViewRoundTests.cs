@@ -92,7 +92,7 @@ public sealed class EmbeddingViewRoundTests
     }
 
     [Fact]
-    public async Task A_round_with_label_propagation_calibrates_the_propagated_scores_and_its_shards_take_them_as_labels()
+    public async Task A_round_with_label_propagation_calibrates_the_propagated_scores_and_its_shards_accept_by_them()
     {
         await using var fixture = await HostFixture.CreateAsync();
         var client = fixture.Factory.CreateClient();
@@ -115,10 +115,12 @@ public sealed class EmbeddingViewRoundTests
         var thresholds = propagation.GetProperty("thresholds").EnumerateArray().Select(t => t.GetProperty("threshold").GetDouble()).ToArray();
         Assert.Equal(FashionMnist.ClassNames.Count, thresholds.Length);
 
-        // Each shard holds exactly the pool images whose propagated scores pass their class's threshold, labelled by those scores.
+        // Each shard holds exactly the pool images whose propagated scores pass their class's threshold, labelled by
+        // the teacher's probabilities where it names the same class and by the propagated scores where they overrule it.
         var scoreStore = fixture.Factory.Services.GetRequiredService<PropagatedScoreStore>();
         var shards = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Shards);
-        var partitions = await fixture.Labels.ReadAllAsync().Select(r => fixture.Labels.PartitionOf(r.Content)).Distinct().ToListAsync();
+        var rows = await fixture.Labels.ReadAllAsync().ToDictionaryAsync(r => r.Content.Hex, StringComparer.Ordinal);
+        var partitions = rows.Values.Select(r => fixture.Labels.PartitionOf(r.Content)).Distinct().ToList();
         var (expected, taken) = (new List<float[]>(), new List<float[]>());
         foreach (var partition in partitions)
         {
@@ -129,7 +131,9 @@ public sealed class EmbeddingViewRoundTests
                 var distribution = scores[row].ToArray();
                 var c = Array.IndexOf(distribution, distribution.Max());
                 Assert.Equal(1f, distribution.Sum(), 3);
-                if (distribution[c] >= thresholds[c]) expected.Add(distribution);
+                if (distribution[c] < thresholds[c]) continue;
+                var teacher = rows[scores.Keys[row]].Prediction!;
+                expected.Add(teacher.ClassIndex == c ? teacher.Probabilities : distribution);
             }
             var shard = shards.GetBlobClient(ShardBuilder.PoolShard(roundId, partition));
             if (!await shard.ExistsAsync()) continue;

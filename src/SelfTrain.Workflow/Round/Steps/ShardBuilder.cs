@@ -98,7 +98,7 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
             for (var i = 0; i < rows.Length; i++)
             {
                 if (images[i] is null) { unusable++; continue; } // every upload of it is gone, or the teacher (or its second opinion) refused it
-                if (propagated?.Of(rows[i]) is { } scores) softLabels[i] = scores; // passed its threshold before the download
+                if (propagated?.Of(rows[i]) is { } scores) softLabels[i] = PropagatedScores.SoftLabel(scores, judged[i]); // passed its threshold before the download
                 else if (Passes(judged[i])) softLabels[i] = judged[i].Probabilities;
                 else
                 {
@@ -152,6 +152,14 @@ public sealed class ShardBuilder(StorageAccount storage, StorageLayout layout, L
             var c = System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(distribution);
             return c < thresholds.Count && distribution[c] >= thresholds[c];
         }
+
+        /// <summary>
+        /// The target of an image propagation accepted: the teacher's own distribution where it names the same class
+        /// (diffusion flattens a distribution; the teacher's is the sharper statement of the same label), else the
+        /// propagated one, which overrules the teacher.
+        /// </summary>
+        public static float[] SoftLabel(float[] propagated, Prediction teacher) =>
+            System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(propagated) == teacher.ClassIndex ? teacher.Probabilities : propagated;
     }
 
     /// <summary>The embedding view's verdicts on one partition's rows, counted as they are given.</summary>

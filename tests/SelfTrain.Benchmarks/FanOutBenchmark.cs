@@ -24,7 +24,9 @@ internal static class FanOutBenchmark
     public static async Task<object> RunAsync(BenchModel model, string url, string storage, int hostProcess, int partitions, int rows)
     {
         await PredictBenchmark.RegisterChampionAsync(model, storage);
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        // A local emulator saturated by the fan-out can hold a request past HttpClient's default 100 s: slowness to wait
+        // out, not a failed round. Status polls have their own, shorter deadline (StatusTimeout) and are read again.
+        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(10) };
         await PredictBenchmark.WaitForChampionAsync(http, model.Manifest.Version);
         var gold = new GoldStore(StorageAccount.FromConnectionString(storage), new StorageLayout());
         await gold.SetClassesAsync(FashionMnist.ClassNames);
@@ -45,7 +47,12 @@ internal static class FanOutBenchmark
         JsonElement round;
         while (true)
         {
-            round = await http.GetFromJsonAsync<JsonElement>($"/api/rounds/{id}");
+            if (await StatusAsync(http, id) is not { } read)
+            {
+                if (clock.Elapsed > TimeSpan.FromHours(1)) throw new TimeoutException("No training phase after an hour; the last status read timed out.");
+                continue;
+            }
+            round = read;
             var status = round.GetProperty("status").GetString();
             if (status is "Failed" or "Terminated" or "Completed") throw new InvalidOperationException($"The round ended before training: {round}");
             if (round.TryGetProperty("customStatus", out var progress) && progress.ValueKind == JsonValueKind.Object
@@ -67,6 +74,22 @@ internal static class FanOutBenchmark
             hostPeakMegabytes = ResidentMemory.Megabytes(memory.Peak),
             progress = round.GetProperty("customStatus"),
         };
+    }
+
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromMinutes(5);
+
+    /// <returns>The round's status, or null when the host did not answer within <see cref="StatusTimeout"/>.</returns>
+    private static async Task<JsonElement?> StatusAsync(HttpClient http, string id)
+    {
+        using var deadline = new CancellationTokenSource(StatusTimeout);
+        try
+        {
+            return await http.GetFromJsonAsync<JsonElement>($"/api/rounds/{id}", deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     /// <summary>Distinct images (a Fashion-MNIST image with its index written into its first pixels) and their rows.</summary>

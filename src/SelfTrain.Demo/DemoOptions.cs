@@ -23,6 +23,9 @@ public sealed record DemoOptions
     public bool Propagate { get; init; }
     public int Seed { get; init; } = 1;
 
+    /// <summary>Trains a student for each step of <see cref="Scenario.AblationSteps"/> and reports what each step buys.</summary>
+    public bool Ablation { get; init; }
+
     /// <summary>The local host's base address.</summary>
     public required Uri Host { get; init; }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using SelfTrain.Core;
 using SelfTrain.Demo;
+using SelfTrain.Demo.Report;
 using SelfTrain.Storage;
 using Spectre.Console;
 
@@ -16,6 +17,7 @@ var precision = new Option<double>("--target-precision") { Description = "precis
 var secondOpinion = new Option<bool>("--second-opinion") { Description = "later rounds judge the pool by the champion and its own teacher together (the round's secondOpinion)" };
 var view = new Option<bool>("--view") { Description = "the round's embedding view: near-copies of held-out gold and outliers stay out of training" };
 var propagate = new Option<bool>("--propagate") { Description = "label propagation over the embedding view (implies --view): pseudo-labels by the propagated scores" };
+var ablation = new Option<bool>("--ablation") { Description = "also trains a student per step of the recipe (thresholds, soft labels, noise) on the round's shards and reports what each step buys" };
 var seed = new Option<int>("--seed") { Description = "seed of the first round's training", DefaultValueFactory = _ => 1 };
 var host = new Option<string>("--host") { Description = "the running local host's base address", Required = true };
 var trainer = new Option<string>("--trainer") { Description = "the trainer executable", Required = true };
@@ -36,7 +38,7 @@ precision.Validators.Add(result => { if (result.GetValueOrDefault<double>() is <
 
 var command = new RootCommand("Runs the self-training loop end to end against a running SelfTrain host and trainer worker, and writes a report.")
 {
-    gold, pool, rounds, epochs, precision, secondOpinion, view, propagate, seed, host, trainer, output, threads,
+    gold, pool, rounds, epochs, precision, secondOpinion, view, propagate, ablation, seed, host, trainer, output, threads,
 };
 command.SetAction(async (parse, cancellationToken) =>
 {
@@ -52,6 +54,7 @@ command.SetAction(async (parse, cancellationToken) =>
         View = parse.GetValue(view) || parse.GetValue(propagate),
         Propagate = parse.GetValue(propagate),
         Seed = parse.GetValue(seed),
+        Ablation = parse.GetValue(ablation),
         Host = new Uri(parse.GetValue(host)!),
         Trainer = parse.GetValue(trainer)!,
         Output = parse.GetValue(output)!,
@@ -76,4 +79,31 @@ command.SetAction(async (parse, cancellationToken) =>
         return 1;
     }
 });
+var reports = new Argument<string[]>("reports") { Description = "the report.json of each demo run with --ablation", Arity = ArgumentArity.OneOrMore };
+var tableOutput = new Option<string>("--out") { Description = "the Markdown file the table is written to", Required = true };
+var ablationTable = new Command("ablation-table", "Writes the ablation of several demo runs that differ only in their seed as mean ± standard deviation, and prints it as one JSON line.")
+{
+    reports, tableOutput,
+};
+ablationTable.SetAction(async (parse, cancellationToken) =>
+{
+    try
+    {
+        var runs = new List<(string, DemoReport)>();
+        foreach (var path in parse.GetValue(reports)!)
+            runs.Add((path, JsonSerializer.Deserialize<DemoReport>(await File.ReadAllTextAsync(path, cancellationToken), SelfTrainJson.Options)
+                ?? throw new InvalidDataException($"{path} holds no report.")));
+        var rows = AblationTable.Of(runs);
+        var seeds = runs.Select(r => r.Item2.Settings.Seed).ToArray();
+        await File.WriteAllTextAsync(parse.GetValue(tableOutput)!, AblationTable.Markdown(rows, seeds), cancellationToken);
+        Console.WriteLine(JsonSerializer.Serialize(new { seeds, rows }, SelfTrainJson.Options));
+        return 0;
+    }
+    catch (Exception ex) when (ex is InvalidDataException or JsonException or IOException)
+    {
+        console.MarkupLineInterpolated($"[red]ablation table failed:[/] {ex.Message}");
+        return 1;
+    }
+});
+command.Subcommands.Add(ablationTable);
 return await command.Parse(args).InvokeAsync();

@@ -11,37 +11,10 @@ public sealed class ReportWriterTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static ModelScore Score(string role, double accuracy)
-    {
-        var confusion = Enumerable.Range(0, 3).Select(t => Enumerable.Range(0, 3).Select(p => (long)(t == p ? 80 : 10)).ToArray()).ToArray();
-        IReadOnlyList<ReliabilityBin> bins = [new(0.5, 0.75, 100, 0.7, 0.6), new(0.75, 1, 140, 0.9, 0.85)];
-        return new ModelScore(role, $"{role}-v1", role == "A" ? "transfer learning" : "noisy-student", accuracy, accuracy - 0.02, accuracy + 0.02,
-            accuracy - 0.01, 0.05, [0.8, 0.8, 0.8], confusion, bins, 1_500_000, 900);
-    }
-
-    private static DemoReport Report(IReadOnlyList<PseudoLabelClass> pseudoLabels) => new()
-    {
-        CreatedAt = DateTimeOffset.UnixEpoch,
-        Settings = new DemoSettings(100, 300, 50, 50, 1, 2, 1, "round-r1"),
-        Classes = ["a", "b", "c"],
-        Teacher = Score("A", 0.80),
-        Student = Score("B", 0.86),
-        Naive = Score("naive", 0.82),
-        Oracle = Score("oracle", 0.90),
-        Promoted = true,
-        GateReasons = ["accuracy +0.0600 (McNemar p = 0.0001)"],
-        StudentVersusTeacher = new PairedTest(12, 42, 0.00004),
-        TargetPrecision = 0.95,
-        PseudoLabels = pseudoLabels,
-        Steps = [new("gold data", 12.5), new("self-training", 100)],
-        RoundPhases = [new("train", 80)],
-        PredictCalls = [new("gold/test #0", "a", "a", 0.97, "B-v1")],
-    };
-
     [Fact]
     public async Task Writes_the_json_the_plots_and_a_markdown_report_that_links_them()
     {
-        var markdown = await ReportWriter.WriteAsync(Report([new("a", 0.9, 0.95, 100, 60, 57), new("b", 0.8, 0.96, 90, 80, 77), new("c", 1.01, 0, 110, 0, 0)]),
+        var markdown = await ReportWriter.WriteAsync(SampleReports.Report([new("a", 0.9, 0.95, 100, 60, 57), new("b", 0.8, 0.96, 90, 80, 77), new("c", 1.01, 0, 110, 0, 0)]),
             _directory, CancellationToken.None);
 
         var text = await File.ReadAllTextAsync(markdown);
@@ -63,7 +36,7 @@ public sealed class ReportWriterTests : IDisposable
     [Fact]
     public async Task A_round_without_pseudo_labels_gets_no_pseudo_label_plot_and_a_student_that_lost_says_so()
     {
-        var report = Report([]) with { Student = Score("B", 0.78), StudentVersusTeacher = new PairedTest(40, 30, 0.28), Promoted = false };
+        var report = SampleReports.Report([]) with { Student = SampleReports.Score("B", 0.78), StudentVersusTeacher = new PairedTest(40, 30, 0.28), Promoted = false };
 
         var text = await File.ReadAllTextAsync(await ReportWriter.WriteAsync(report, _directory, CancellationToken.None));
 
@@ -76,9 +49,9 @@ public sealed class ReportWriterTests : IDisposable
     [Fact]
     public async Task Each_round_has_its_line_measured_against_A_and_against_its_own_teacher()
     {
-        var b1 = Score("B1", 0.865) with { Version = "student-r1" };
-        var b2 = Score("B2", 0.868) with { Version = "student-r2" };
-        var report = Report([]) with
+        var b1 = SampleReports.Score("B1", 0.865) with { Version = "student-r1" };
+        var b2 = SampleReports.Score("B2", 0.868) with { Version = "student-r2" };
+        var report = SampleReports.Report([]) with
         {
             Student = b1,
             Rounds = [new RoundScore(1, "A-v1", Promoted: true, b1), new RoundScore(2, "student-r1", Promoted: false, b2)],
@@ -91,5 +64,24 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Contains("| naive | A | – | 82.0% | +2.0 pt | – |", text);
         Assert.Contains("B (student-r1) serves now.", text);
         Assert.Contains("The last round's gate reasons:", text);
+    }
+
+    [Fact]
+    public async Task The_ablation_shows_each_step_with_its_gain_over_the_row_before_between_A_and_the_oracle()
+    {
+        var thresholds = SampleReports.Score("thresholds", 0.71) with { Recall = [0.9, 0.0, 0.95] };
+        var report = SampleReports.Report([]) with
+        {
+            Ablation = [new("naive copy", "copy", SampleReports.Score("naive", 0.82)), new("thresholds", "hard | labels", thresholds), new("+ gold", "gold", SampleReports.Score("B", 0.86))],
+        };
+
+        var text = await File.ReadAllTextAsync(await ReportWriter.WriteAsync(report, _directory, CancellationToken.None));
+
+        Assert.Contains("## Ablation", text);
+        Assert.Contains("| A | the teacher | 80.0% (78.0%–82.0%) | – | a 80.0% |", text);
+        Assert.Contains("| naive copy | copy | 82.0% (80.0%–84.0%) | +2.0 pt | a 80.0% |", text);
+        Assert.Contains("| thresholds | hard \\| labels | 71.0% (69.0%–73.0%) | -11.0 pt | b 0.0% |", text);
+        Assert.Contains("| + gold | gold | 86.0% (84.0%–88.0%) | +15.0 pt | a 80.0% |", text);
+        Assert.Contains("| oracle | the pool's true labels | 90.0% (88.0%–92.0%) | – | a 80.0% |", text);
     }
 }

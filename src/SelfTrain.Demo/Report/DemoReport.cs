@@ -21,6 +21,12 @@ public sealed record DemoReport
     /// <summary>Each round's candidate (B1, B2, ...) scored on gold/test, with its teacher and the gate's decision.</summary>
     public IReadOnlyList<RoundScore> Rounds { get; init; } = [];
 
+    /// <summary>
+    /// With the ablation: the naive copy, each step of <see cref="Scenario.AblationSteps"/> (the last is round 1's
+    /// candidate) and each later round, in order, all scored on gold/test; empty without.
+    /// </summary>
+    public IReadOnlyList<AblationRow> Ablation { get; init; } = [];
+
     /// <summary>The gate's reasons for the last round's decision.</summary>
     public required IReadOnlyList<string> GateReasons { get; init; }
 
@@ -62,6 +68,9 @@ public sealed record ModelScore(
 
 /// <summary>One round's candidate on gold/test: which model taught it and whether the gate promoted it.</summary>
 public sealed record RoundScore(int Round, string Teacher, bool Promoted, ModelScore Score);
+
+/// <summary>One row of the ablation: the step's name, what it adds to the row before, and its student on gold/test.</summary>
+public sealed record AblationRow(string Step, string Adds, ModelScore Score);
 
 public sealed record PairedTest(long FirstOnly, long SecondOnly, double PValue);
 

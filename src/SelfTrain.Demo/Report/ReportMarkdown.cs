@@ -67,6 +67,23 @@ public static class ReportMarkdown
             md.AppendLine(Inv, $"| oracle | true labels | – | {ReportText.Percent(report.Oracle.Accuracy)} | {ReportText.Points(report.Oracle.Accuracy - report.Teacher.Accuracy)} | – |");
         }
 
+        if (report.Ablation.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Ablation").AppendLine();
+            md.AppendLine("What each step of the recipe buys: every row adds its technique to the row before, trained by the same trainer, budget and seed on the same pseudo-labels (round 1's shards); the last step is round 1's candidate. One seed: `./scripts/ablation.sh` gives the spread over several.").AppendLine();
+            md.AppendLine("| Step | Adds | Accuracy (95% CI) | Over the row before | Lowest class recall |");
+            md.AppendLine("| --- | --- | ---: | ---: | ---: |");
+            md.AppendLine(Inv, $"| A | the teacher | {ReportText.Percent(report.Teacher.Accuracy)} ({ReportText.Percent(report.Teacher.AccuracyLow95)}–{ReportText.Percent(report.Teacher.AccuracyHigh95)}) | – | {LowestRecall(report, report.Teacher)} |");
+            var before = report.Teacher.Accuracy;
+            foreach (var row in report.Ablation)
+            {
+                var m = row.Score;
+                md.AppendLine(Inv, $"| {ReportText.Cell(row.Step)} | {ReportText.Cell(row.Adds)} | {ReportText.Percent(m.Accuracy)} ({ReportText.Percent(m.AccuracyLow95)}–{ReportText.Percent(m.AccuracyHigh95)}) | {ReportText.Points(m.Accuracy - before)} | {LowestRecall(report, m)} |");
+                before = m.Accuracy;
+            }
+            md.AppendLine(Inv, $"| oracle | the pool's true labels | {ReportText.Percent(report.Oracle.Accuracy)} ({ReportText.Percent(report.Oracle.AccuracyLow95)}–{ReportText.Percent(report.Oracle.AccuracyHigh95)}) | – | {LowestRecall(report, report.Oracle)} |");
+        }
+
         if (report.PseudoLabels.Count > 0)
         {
             md.AppendLine().AppendLine("## Per class").AppendLine();
@@ -146,6 +163,14 @@ public static class ReportMarkdown
 
     private static string Recall(ModelScore model, int index) =>
         index >= 0 && index < model.Recall.Count ? ReportText.Percent(model.Recall[index]) : "–";
+
+    private static string LowestRecall(DemoReport report, ModelScore model)
+    {
+        var classes = Math.Min(model.Recall.Count, report.Classes.Count);
+        if (classes == 0) return "–";
+        var lowest = Enumerable.Range(0, classes).MinBy(i => model.Recall[i]);
+        return $"{ReportText.Cell(report.Classes[lowest])} {ReportText.Percent(model.Recall[lowest])}";
+    }
 
     private static string PValue(double p) => p >= 0.001 ? p.ToString("0.000", Inv) : p.ToString("0.0e-0", Inv);
 

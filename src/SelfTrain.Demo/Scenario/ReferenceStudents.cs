@@ -14,7 +14,8 @@ namespace SelfTrain.Demo.Scenario;
 /// The report's two references, trained by the same trainer with the round's job settings (architecture, epochs,
 /// batch size, seed): <c>naive</c> copies the teacher's argmax label of every pool image (what plain copying gets),
 /// and the oracle learns the pool's true labels with the gold ones (what a person labelling everything would get).
-/// Each distinct image counts once, as in the round's shards.
+/// Each distinct image counts once, as in the round's shards. With the ablation, the students of
+/// <see cref="AblationSteps"/> are trained too, on the round's own shards.
 /// </summary>
 public sealed class ReferenceStudents(StorageAccount storage, StorageLayout layout, TrainerCli trainer)
 {
@@ -31,10 +32,11 @@ public sealed class ReferenceStudents(StorageAccount storage, StorageLayout layo
         })
         .Build();
 
-    public sealed record Trained(string NaiveDirectory, string OracleDirectory);
+    /// <summary>Where each student's model folder is; <paramref name="Ablation"/> by step name, in step order.</summary>
+    public sealed record Trained(string NaiveDirectory, string OracleDirectory, IReadOnlyList<(string Step, string Directory)> Ablation);
 
     public async Task<Trained> TrainAsync(string roundId, FashionMnistSplits splits, ContentAddress[] poolContents,
-        IReadOnlyDictionary<ContentAddress, LabelRecord> teacherLabels, string teacher, string workDirectory, int threads,
+        IReadOnlyDictionary<ContentAddress, LabelRecord> teacherLabels, string teacher, string workDirectory, int threads, bool ablation,
         CancellationToken cancellationToken)
     {
         var roundJob = await RoundJobAsync(roundId, cancellationToken);
@@ -53,12 +55,36 @@ public sealed class ReferenceStudents(StorageAccount storage, StorageLayout layo
 
         var naive = Job(roundJob, roundId, Recipes.Naive, "naive-pool.shard");
         var oracle = Job(roundJob, roundId, Recipes.Supervised, "oracle-pool.shard");
+        var steps = ablation ? AblationSteps.ToTrain(roundJob.Hyperparameters) : [];
+        if (steps.Count > 0) await DownloadShardsAsync(roundJob.Shards, shards, cancellationToken);
+        var stepJobs = steps.Select((step, i) => roundJob with
+        {
+            JobId = $"{roundId}-ablation-{i + 1}",
+            OutputVersion = $"{roundId}-ablation-{i + 1}",
+            Hyperparameters = step.Hyperparameters,
+        }).ToArray();
+
         // Two jobs side by side, a core each, rather than one after the other with two: the small student scales poorly.
         var perJob = Math.Max(1, threads / 2);
-        await Task.WhenAll(
-            TrainAsync(naive, shards, models, perJob, cancellationToken),
-            TrainAsync(oracle, shards, models, perJob, cancellationToken));
-        return new Trained(Path.Combine(models, naive.OutputVersion!), Path.Combine(models, oracle.OutputVersion!));
+        await Parallel.ForEachAsync(new[] { naive, oracle }.Concat(stepJobs),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads / perJob), CancellationToken = cancellationToken },
+            async (job, ct) => await TrainAsync(job, shards, models, perJob, ct));
+        return new Trained(Path.Combine(models, naive.OutputVersion!), Path.Combine(models, oracle.OutputVersion!),
+            [.. steps.Zip(stepJobs, (step, job) => (step.Name, Path.Combine(models, job.OutputVersion!)))]);
+    }
+
+    /// <summary>The round's shards, under the same names, so its job's shard list reads them from the folder.</summary>
+    private async Task DownloadShardsAsync(IEnumerable<string> names, string folder, CancellationToken cancellationToken)
+    {
+        var container = storage.Blobs.GetBlobContainerClient(layout.Shards);
+        foreach (var name in names)
+        {
+            var path = Path.GetFullPath(Path.Combine(folder, name));
+            if (!path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                throw new InvalidDataException($"The round's shard name '{name}' leaves the shard folder.");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await container.GetBlobClient(name).DownloadToAsync(path, cancellationToken);
+        }
     }
 
     private async Task<TrainingJob> RoundJobAsync(string roundId, CancellationToken cancellationToken)

@@ -3,14 +3,14 @@
 # Installs what it needs (Azurite from npm, the Fashion-MNIST and DejaVu font Debian packages), builds, starts a private Azurite, the
 # local host and a trainer worker, plays the scenario (src/SelfTrain.Demo) and stops everything it started, also on
 # failure and Ctrl-C. The report lands in runs/<timestamp>/; the last line on stdout is one JSON summary.
-#   ./scripts/demo.sh [--gold 2000] [--pool 20000|all] [--rounds 1] [--epochs 8] [--target-precision 0.95] [--second-opinion] [--view] [--propagate] [--seed 1]
+#   ./scripts/demo.sh [--gold 2000] [--pool 20000|all] [--rounds 1] [--epochs 8] [--target-precision 0.95] [--second-opinion] [--view] [--propagate] [--ablation] [--seed 1]
 # Settings (environment): CONFIGURATION (Release).
 set -euo pipefail
 source "$(dirname "$0")/lib/prerequisites.sh"
 cd "$SELFTRAIN_ROOT"
 
 for argument in "$@"; do
-  case "$argument" in -h|--help) echo "usage: ./scripts/demo.sh [--gold N] [--pool N|all] [--rounds N] [--epochs N] [--target-precision P] [--second-opinion] [--view] [--propagate] [--seed N]"; exit 0;; esac
+  case "$argument" in -h|--help) echo "usage: ./scripts/demo.sh [--gold N] [--pool N|all] [--rounds N] [--epochs N] [--target-precision P] [--second-opinion] [--view] [--propagate] [--ablation] [--seed N]"; exit 0;; esac
 done
 
 require_commands dotnet

@@ -162,7 +162,7 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
             {
                 CreatedAt = DateTimeOffset.UtcNow,
                 Settings = new DemoSettings(splits.GoldTrain.Count, splits.Pool.Count, splits.Validation.Count, splits.Test.Count, options.Rounds,
-                    options.Epochs, options.Seed, roundId),
+                    options.Epochs, options.Seed, roundId, options.TargetPrecision, options.SecondOpinion, options.View, options.Propagate),
                 Classes = FashionMnist.ClassNames,
                 Teacher = scores[0],
                 Student = scores[1],
@@ -171,7 +171,7 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
                 Promoted = student == result.Champion,
                 Rounds = [.. rounds.Where(r => r.Candidate is not null)
                     .Select(r => new RoundScore(r.Round, r.Teacher, r.Promoted, scores.First(s => s.Version == r.Candidate)))],
-                Ablation = references.Ablation.Count == 0 ? [] : AblationRows(scores, rounds),
+                Ablation = references.Ablation.Count == 0 ? [] : AblationRows.Of(scores, rounds),
                 GateReasons = result.Reasons,
                 StudentVersusTeacher = new PairedTest(aOnly, bOnly, p),
                 TargetPrecision = options.TargetPrecision,
@@ -189,23 +189,6 @@ public sealed class DemoScenario(DemoOptions options, StorageAccount storage, IA
         {
             foreach (var model in loaded) model.Classifier.Dispose();
         }
-    }
-
-    /// <summary>
-    /// The naive copy, the trained steps (scored under their step's name), round 1's candidate as the last step, and
-    /// each later round's candidate.
-    /// </summary>
-    private static List<AblationRow> AblationRows(IReadOnlyList<ModelScore> scores, IReadOnlyList<RoundResult> rounds)
-    {
-        var steps = AblationSteps.Of(new());
-        var candidates = rounds.Where(r => r.Candidate is not null).ToArray();
-        if (candidates.FirstOrDefault() is not { Round: 1 } first)
-            throw new InvalidOperationException("The ablation's last step is round 1's candidate, and round 1 produced none.");
-        var rows = new List<AblationRow> { new("naive copy", "A's argmax label for every pool image, no gold, no noise", scores.First(s => s.Role == "naive")) };
-        rows.AddRange(steps.SkipLast(1).Select(step => new AblationRow(step.Name, step.Adds, scores.First(s => s.Role == step.Name))));
-        rows.Add(new AblationRow(steps[^1].Name, steps[^1].Adds, scores.First(s => s.Version == first.Candidate)));
-        rows.AddRange(candidates.Skip(1).Select(r => new AblationRow($"+ round {r.Round}", $"{r.Teacher} teaches the round", scores.First(s => s.Version == r.Candidate))));
-        return rows;
     }
 
     /// <summary>Every pool image's propagated class distribution in a round that propagated, by content.</summary>

@@ -44,9 +44,11 @@ public sealed class AblationTableTests
     {
         var (path, other) = Run(2, 0.86, 0.72, 0.87);
         var moreGold = (path, other with { Settings = other.Settings with { Gold = 200 } });
+        var propagated = (path, other with { Settings = other.Settings with { Propagate = true } });
         var noAblation = ("runs/plain/report.json", SampleReports.Report([]));
 
         Assert.Contains("runs/2/report.json was run with other settings", Assert.Throws<InvalidDataException>(() => AblationTable.Of([Run(1, 0.85, 0.7, 0.87), moreGold])).Message);
+        Assert.Contains("runs/2/report.json was run with other settings", Assert.Throws<InvalidDataException>(() => AblationTable.Of([Run(1, 0.85, 0.7, 0.87), propagated])).Message);
         Assert.Contains("runs/1/report.json repeats seed 1", Assert.Throws<InvalidDataException>(() => AblationTable.Of([Run(1, 0.85, 0.7, 0.87), Run(1, 0.85, 0.7, 0.87)])).Message);
         Assert.Contains("runs/plain/report.json has no ablation", Assert.Throws<InvalidDataException>(() => AblationTable.Of([noAblation])).Message);
     }

@@ -48,7 +48,9 @@ public sealed record DemoReport
     public required IReadOnlyList<PredictCall> PredictCalls { get; init; }
 }
 
-public sealed record DemoSettings(int Gold, int Pool, int Validation, int Test, int Rounds, int Epochs, int Seed, string RoundId);
+/// <summary>The run's settings; those after <paramref name="RoundId"/> keep their defaults in reports written before they were recorded.</summary>
+public sealed record DemoSettings(int Gold, int Pool, int Validation, int Test, int Rounds, int Epochs, int Seed, string RoundId,
+    double TargetPrecision = 0.95, bool SecondOpinion = false, bool View = false, bool Propagate = false);
 
 /// <summary>A model's results on gold/test plus its size and end-to-end speed (PNG decode + inference, batched).</summary>
 public sealed record ModelScore(

@@ -70,7 +70,7 @@ public static class ReportMarkdown
         if (report.Ablation.Count > 0)
         {
             md.AppendLine().AppendLine("## Ablation").AppendLine();
-            md.AppendLine("What each step of the recipe buys: every row adds its technique to the row before, trained by the same trainer, budget and seed on the same pseudo-labels (round 1's shards); the last step is round 1's candidate. One seed: `./scripts/ablation.sh` gives the spread over several.").AppendLine();
+            md.AppendLine("What each step of the recipe buys: every row adds its technique to the row before, trained by the same trainer, for the same epochs and with the same seed, on the same pseudo-labels (round 1's shards); the last step is round 1's candidate. One seed: `./scripts/ablation.sh` gives the spread over several.").AppendLine();
             md.AppendLine("| Step | Adds | Accuracy (95% CI) | Over the row before | Lowest class recall |");
             md.AppendLine("| --- | --- | ---: | ---: | ---: |");
             md.AppendLine(Inv, $"| A | the teacher | {ReportText.Percent(report.Teacher.Accuracy)} ({ReportText.Percent(report.Teacher.AccuracyLow95)}–{ReportText.Percent(report.Teacher.AccuracyHigh95)}) | – | {LowestRecall(report, report.Teacher)} |");

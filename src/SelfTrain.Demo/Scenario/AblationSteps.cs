@@ -17,7 +17,10 @@ public static class AblationSteps
     public const string Noise = "+ noise";
     public const string GoldAndClassFill = "+ gold in every batch, class fill";
 
-    /// <summary>Below this temperature the teacher's distribution is its argmax to float precision (p^(1/T) of any accepted label).</summary>
+    /// <summary>
+    /// At this temperature the target p^(1/T) of an accepted pseudo-label is its argmax to float precision: calibrated
+    /// at 95% precision, its confidence lies far above the runner-up's.
+    /// </summary>
     private const double ArgmaxTemperature = 0.01;
 
     /// <summary>The steps, in order; the last one's hyperparameters are <paramref name="round"/>'s.</summary>
@@ -34,7 +37,7 @@ public static class AblationSteps
         var thresholds = soft with { Temperature = ArgmaxTemperature };
         return
         [
-            new(Thresholds, "only the pseudo-labels above the per-class thresholds, as hard labels", thresholds),
+            new(Thresholds, "only the pseudo-labels above the per-class thresholds, as hard labels; classes not balanced", thresholds),
             new(SoftLabels, "the teacher's distribution instead of its argmax", soft),
             new(Noise, "augmentation and dropout on the student", noise),
             new(GoldAndClassFill, "gold images in every batch; classes balanced and filled from gold (the round's recipe)", fill),

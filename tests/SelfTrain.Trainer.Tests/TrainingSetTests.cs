@@ -71,22 +71,25 @@ public sealed class TrainingSetTests
         Assert.All(set.Gold, i => Assert.Equal(1f, set.Targets[i][Samples[i].ClassIndex]));
     }
 
+    // Without a held-back slice the gold images per class are exact: 7 of class 0, 7 of class 1, 6 of class 2.
+    private static readonly RecipeHyperparameters AllGold = Hp with { HeldBackShare = 0 };
+
     [Fact]
     public void Oversampling_repeats_a_class_at_most_the_given_factor()
     {
-        var set = TrainingSet.Build(Recipes.NoisyStudent, Hp, Samples, 3, new Random(1));
-        var epoch = set.PoolEpoch(BalanceMode.Oversample, new Random(2), maxOversampling: 3);
+        var set = TrainingSet.Build(Recipes.NoisyStudent, AllGold, Samples, 3, new Random(1));
+        var epoch = set.PoolEpoch(BalanceMode.Oversample, new Random(2), maxOversampling: 1.5);
         var counts = epoch.GroupBy(i => Samples[i].TopClass).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal((6, 6, 3), (counts[0], counts[1], counts[2])); // class 2 has one image: 3 copies, not 6
+        Assert.Equal((13, 13, 11), (counts[0], counts[1], counts[2])); // class 2 has 1 + 6 images: ⌈7 × 1.5⌉ copies, not 13
     }
 
     [Theory]
-    [InlineData(BalanceMode.Oversample, 6, 6, 6)]
-    [InlineData(BalanceMode.Cap, 3, 3, 1)]
-    [InlineData(BalanceMode.None, 6, 3, 1)]
+    [InlineData(BalanceMode.Oversample, 13, 13, 13)] // 6 + 7, 3 + 7 and 1 + 6 pool and gold images, raised to the largest
+    [InlineData(BalanceMode.Cap, 10, 10, 7)] // capped at the median class
+    [InlineData(BalanceMode.None, 6, 3, 1)] // the pool alone
     public void Pool_epochs_are_balanced_per_mode(BalanceMode mode, int class0, int class1, int class2)
     {
-        var set = TrainingSet.Build(Recipes.NoisyStudent, Hp, Samples, 3, new Random(1));
+        var set = TrainingSet.Build(Recipes.NoisyStudent, AllGold, Samples, 3, new Random(1));
         var epoch = set.PoolEpoch(mode, new Random(2));
         var counts = epoch.GroupBy(i => Samples[i].TopClass).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal((class0, class1, class2), (counts[0], counts[1], counts[2]));
@@ -95,15 +98,28 @@ public sealed class TrainingSetTests
     [Fact]
     public void A_class_no_pseudo_label_reached_is_filled_from_its_gold_images()
     {
-        var hp = Hp with { ClassThresholds = [0.7, 0.7, 0.99] }; // the one class-2 pool image (0.95) is rejected
+        var hp = AllGold with { ClassThresholds = [0.7, 0.7, 0.99] }; // the one class-2 pool image (0.95) is rejected
         var set = TrainingSet.Build(Recipes.NoisyStudent, hp, Samples, 3, new Random(1));
 
         var epoch = set.PoolEpoch(BalanceMode.Oversample, new Random(2));
 
         var classTwo = epoch.Where(i => Samples[i].TopClass == 2).ToArray();
         Assert.All(classTwo, i => Assert.Contains(i, set.Gold));
-        Assert.Equal(6, classTwo.Length); // raised to the largest class, as pool classes are
-        Assert.Equal(6, epoch.Count(i => Samples[i].TopClass == 0));
+        Assert.Equal(13, classTwo.Length); // raised to the largest class, as pool classes are
+        Assert.Equal(13, epoch.Count(i => Samples[i].TopClass == 0));
+    }
+
+    [Fact]
+    public void A_class_that_pseudo_labels_reached_is_balanced_with_its_gold_images_beside_them()
+    {
+        var set = TrainingSet.Build(Recipes.NoisyStudent, AllGold, Samples, 3, new Random(1));
+
+        var classOne = set.PoolEpoch(BalanceMode.Oversample, new Random(2)).Where(i => Samples[i].TopClass == 1).ToHashSet();
+
+        var pool = set.Pool.Where(i => Samples[i].TopClass == 1).ToArray();
+        var gold = set.Gold.Where(i => Samples[i].TopClass == 1).ToArray();
+        Assert.Equal((3, 7), (pool.Length, gold.Length));
+        Assert.Superset(new HashSet<int>(pool.Concat(gold)), classOne);
     }
 
     [Fact]

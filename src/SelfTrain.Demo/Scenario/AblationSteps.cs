@@ -40,7 +40,7 @@ public static class AblationSteps
             new(Thresholds, "only the pseudo-labels above the per-class thresholds, as hard labels; classes not balanced", thresholds),
             new(SoftLabels, "the teacher's distribution instead of its argmax", soft),
             new(Noise, "augmentation and dropout on the student", noise),
-            new(GoldAndClassFill, "gold images in every batch; classes balanced and filled from gold (the round's recipe)", fill),
+            new(GoldAndClassFill, "gold images in every batch; each class's gold joins its pseudo-labels and classes are balanced (the round's recipe)", fill),
         ];
     }
 

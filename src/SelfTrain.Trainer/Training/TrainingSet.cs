@@ -72,17 +72,18 @@ public sealed class TrainingSet
     }
 
     /// <summary>
-    /// The pool indices of one epoch, balanced per the mode, in random order. When balancing, a class that no
-    /// pseudo-label reached (its threshold was out of reach) is filled from its gold images: otherwise it appears only
-    /// in each batch's gold share, the student learns to predict it less, and its recall falls (on Fashion-MNIST,
-    /// shirts lost 20 points).
+    /// The pool indices of one epoch, balanced per the mode, in random order. When balancing, every class's gold
+    /// images join its pseudo-labels before it is balanced. A class that no pseudo-label reached (its threshold was out
+    /// of reach) is so filled from its gold images: otherwise it appears only in each batch's gold share, the student
+    /// learns to predict it less, and its recall falls (on Fashion-MNIST, shirts lost 20 points). A class that only its
+    /// easiest images reached keeps its gold beside them rather than learning from those alone.
     /// </summary>
     public int[] PoolEpoch(BalanceMode mode, Random random, double maxOversampling = double.PositiveInfinity)
     {
         var pseudo = Pool.GroupBy(i => Samples[i].TopClass).ToDictionary(g => g.Key, g => g.ToArray());
         if (mode != BalanceMode.None && pseudo.Count > 0)
             foreach (var gold in Gold.GroupBy(i => Samples[i].TopClass))
-                pseudo.TryAdd(gold.Key, gold.ToArray());
+                pseudo[gold.Key] = pseudo.TryGetValue(gold.Key, out var members) ? [.. members, .. gold] : gold.ToArray();
         var byClass = pseudo.OrderBy(c => c.Key).Select(c => c.Value).ToList();
         var epoch = new List<int>(Pool.Length);
         if (mode == BalanceMode.None || byClass.Count == 0)

@@ -89,12 +89,12 @@ ablationTable.SetAction(async (parse, cancellationToken) =>
 {
     try
     {
-        var runs = new List<(string, DemoReport)>();
+        var runs = new List<(string Path, DemoReport Report)>();
         foreach (var path in parse.GetValue(reports)!)
             runs.Add((path, JsonSerializer.Deserialize<DemoReport>(await File.ReadAllTextAsync(path, cancellationToken), SelfTrainJson.Options)
                 ?? throw new InvalidDataException($"{path} holds no report.")));
         var rows = AblationTable.Of(runs);
-        var seeds = runs.Select(r => r.Item2.Settings.Seed).ToArray();
+        var seeds = runs.Select(r => r.Report.Settings.Seed).ToArray();
         await File.WriteAllTextAsync(parse.GetValue(tableOutput)!, AblationTable.Markdown(rows, seeds), cancellationToken);
         Console.WriteLine(JsonSerializer.Serialize(new { seeds, rows }, SelfTrainJson.Options));
         return 0;

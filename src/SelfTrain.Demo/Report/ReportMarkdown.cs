@@ -46,7 +46,7 @@ public static class ReportMarkdown
         md.AppendLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (name, m) in new[] { ("A (teacher)", report.Teacher), ("B (student)", report.Student), ("naive copy", report.Naive), ("oracle (true labels)", report.Oracle) })
         {
-            md.AppendLine(Inv, $"| {name} | {ReportText.Cell(m.Version)} | {ReportText.Cell(m.Recipe)} | {ReportText.Percent(m.Accuracy)} ({ReportText.Percent(m.AccuracyLow95)}–{ReportText.Percent(m.AccuracyHigh95)}) | {m.MacroF1:0.000} | {m.ExpectedCalibrationError:0.000} | {m.OnnxBytes / 1e6:0.00} | {m.ImagesPerSecond:0} |");
+            md.AppendLine(Inv, $"| {name} | {ReportText.Cell(m.Version)} | {ReportText.Cell(m.Recipe)} | {WithInterval(m)} | {m.MacroF1:0.000} | {m.ExpectedCalibrationError:0.000} | {m.OnnxBytes / 1e6:0.00} | {m.ImagesPerSecond:0} |");
         }
 
         if (report.Rounds.Count > 0)
@@ -55,13 +55,13 @@ public static class ReportMarkdown
             md.AppendLine("Each round's candidate on gold/test; a promoted one teaches the next round.").AppendLine();
             md.AppendLine("| Model | Teacher | Gate | Accuracy (95% CI) | Over A | Over its teacher |");
             md.AppendLine("| --- | --- | --- | ---: | ---: | ---: |");
-            md.AppendLine(Inv, $"| A | – | served first | {ReportText.Percent(report.Teacher.Accuracy)} ({ReportText.Percent(report.Teacher.AccuracyLow95)}–{ReportText.Percent(report.Teacher.AccuracyHigh95)}) | – | – |");
+            md.AppendLine(Inv, $"| A | – | served first | {WithInterval(report.Teacher)} | – | – |");
             var accuracyOf = new Dictionary<string, double> { [report.Teacher.Version] = report.Teacher.Accuracy };
             foreach (var r in report.Rounds)
             {
                 accuracyOf[r.Score.Version] = r.Score.Accuracy;
                 var overTeacher = accuracyOf.TryGetValue(r.Teacher, out var t) ? ReportText.Points(r.Score.Accuracy - t) : "–";
-                md.AppendLine(Inv, $"| B{r.Round} | {ReportText.Cell(r.Teacher)} | {(r.Promoted ? "promoted" : "kept out")} | {ReportText.Percent(r.Score.Accuracy)} ({ReportText.Percent(r.Score.AccuracyLow95)}–{ReportText.Percent(r.Score.AccuracyHigh95)}) | {ReportText.Points(r.Score.Accuracy - report.Teacher.Accuracy)} | {overTeacher} |");
+                md.AppendLine(Inv, $"| B{r.Round} | {ReportText.Cell(r.Teacher)} | {(r.Promoted ? "promoted" : "kept out")} | {WithInterval(r.Score)} | {ReportText.Points(r.Score.Accuracy - report.Teacher.Accuracy)} | {overTeacher} |");
             }
             md.AppendLine(Inv, $"| naive | A | – | {ReportText.Percent(report.Naive.Accuracy)} | {ReportText.Points(report.Naive.Accuracy - report.Teacher.Accuracy)} | – |");
             md.AppendLine(Inv, $"| oracle | true labels | – | {ReportText.Percent(report.Oracle.Accuracy)} | {ReportText.Points(report.Oracle.Accuracy - report.Teacher.Accuracy)} | – |");
@@ -73,15 +73,15 @@ public static class ReportMarkdown
             md.AppendLine("What each step of the recipe buys: every row adds its technique to the row before, trained by the same trainer, for the same epochs and with the same seed, on the same pseudo-labels (round 1's shards); the last step is round 1's candidate. One seed: `./scripts/ablation.sh` gives the spread over several.").AppendLine();
             md.AppendLine("| Step | Adds | Accuracy (95% CI) | Over the row before | Lowest class recall |");
             md.AppendLine("| --- | --- | ---: | ---: | ---: |");
-            md.AppendLine(Inv, $"| A | the teacher | {ReportText.Percent(report.Teacher.Accuracy)} ({ReportText.Percent(report.Teacher.AccuracyLow95)}–{ReportText.Percent(report.Teacher.AccuracyHigh95)}) | – | {LowestRecall(report, report.Teacher)} |");
+            md.AppendLine(Inv, $"| A | the teacher | {WithInterval(report.Teacher)} | – | {LowestRecall(report, report.Teacher)} |");
             var before = report.Teacher.Accuracy;
             foreach (var row in report.Ablation)
             {
                 var m = row.Score;
-                md.AppendLine(Inv, $"| {ReportText.Cell(row.Step)} | {ReportText.Cell(row.Adds)} | {ReportText.Percent(m.Accuracy)} ({ReportText.Percent(m.AccuracyLow95)}–{ReportText.Percent(m.AccuracyHigh95)}) | {ReportText.Points(m.Accuracy - before)} | {LowestRecall(report, m)} |");
+                md.AppendLine(Inv, $"| {ReportText.Cell(row.Step)} | {ReportText.Cell(row.Adds)} | {WithInterval(m)} | {ReportText.Points(m.Accuracy - before)} | {LowestRecall(report, m)} |");
                 before = m.Accuracy;
             }
-            md.AppendLine(Inv, $"| oracle | the pool's true labels | {ReportText.Percent(report.Oracle.Accuracy)} ({ReportText.Percent(report.Oracle.AccuracyLow95)}–{ReportText.Percent(report.Oracle.AccuracyHigh95)}) | – | {LowestRecall(report, report.Oracle)} |");
+            md.AppendLine(Inv, $"| oracle | the pool's true labels | {WithInterval(report.Oracle)} | – | {LowestRecall(report, report.Oracle)} |");
         }
 
         if (report.PseudoLabels.Count > 0)
@@ -163,6 +163,10 @@ public static class ReportMarkdown
 
     private static string Recall(ModelScore model, int index) =>
         index >= 0 && index < model.Recall.Count ? ReportText.Percent(model.Recall[index]) : "–";
+
+    /// <summary>Accuracy on gold/test with its 95% interval, e.g. "87.0% (86.0%–87.9%)".</summary>
+    private static string WithInterval(ModelScore m) =>
+        $"{ReportText.Percent(m.Accuracy)} ({ReportText.Percent(m.AccuracyLow95)}–{ReportText.Percent(m.AccuracyHigh95)})";
 
     private static string LowestRecall(DemoReport report, ModelScore model)
     {

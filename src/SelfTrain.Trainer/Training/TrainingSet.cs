@@ -80,11 +80,11 @@ public sealed class TrainingSet
     /// </summary>
     public int[] PoolEpoch(BalanceMode mode, Random random, double maxOversampling = double.PositiveInfinity)
     {
-        var pseudo = Pool.GroupBy(i => Samples[i].TopClass).ToDictionary(g => g.Key, g => g.ToArray());
-        if (mode != BalanceMode.None && pseudo.Count > 0)
+        var classMembers = Pool.GroupBy(i => Samples[i].TopClass).ToDictionary(g => g.Key, g => g.ToArray());
+        if (mode != BalanceMode.None && classMembers.Count > 0)
             foreach (var gold in Gold.GroupBy(i => Samples[i].TopClass))
-                pseudo[gold.Key] = pseudo.TryGetValue(gold.Key, out var members) ? [.. members, .. gold] : gold.ToArray();
-        var byClass = pseudo.OrderBy(c => c.Key).Select(c => c.Value).ToList();
+                classMembers[gold.Key] = classMembers.TryGetValue(gold.Key, out var pseudo) ? [.. pseudo, .. gold] : gold.ToArray();
+        var byClass = classMembers.OrderBy(c => c.Key).Select(c => c.Value).ToList();
         var epoch = new List<int>(Pool.Length);
         if (mode == BalanceMode.None || byClass.Count == 0)
             epoch.AddRange(Pool);

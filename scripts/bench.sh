@@ -138,7 +138,7 @@ print(json.dumps(line, separators=(",", ":")))' "${runs[@]}"
     build tests/SelfTrain.Benchmarks
     trap stop_azurite EXIT
     start_azurite
-    "$bench" labeling --model "$model" --storage "$AZURITE_CONNECTION_STRING" "${rest[@]}"
+    "$bench" labeling --model "$model" --storage "$AZURITE_CONNECTION_STRING" --storage-pid "$AZURITE_PID" "${rest[@]}"
     ;;
   shards)
     ensure_azurite

@@ -14,6 +14,13 @@ public sealed record InferenceOptions
 
     public GraphOptimizationLevel GraphOptimization { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
 
+    /// <summary>
+    /// Whether ONNX Runtime's threads spin after a run, waiting for the next (its own default). Off here: spinning
+    /// burns the cores that downloads, table writes and, locally, the storage emulator need while labelling (on two
+    /// cores the engine took 3.4 instead of 3.9–4.2 CPU seconds per 1,000 images without it, at the same rate).
+    /// </summary>
+    public bool AllowSpinning { get; init; }
+
     /// <summary>Largest batch one run carries; a model with a fixed batch of 1 always runs one image at a time.</summary>
     [Range(1, 4096)]
     public int MaxBatchSize { get; init; } = 64;
@@ -22,6 +29,7 @@ public sealed record InferenceOptions
     {
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimization };
         if (IntraOpThreads > 0) options.IntraOpNumThreads = IntraOpThreads;
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", AllowSpinning ? "1" : "0");
         return options;
     }
 }

@@ -40,9 +40,18 @@ public sealed partial class ImageLabeler(StorageAccount storage, StorageLayout l
         return image is null ? null : (await LabelAsync([image], cancellationToken))[0];
     }
 
-    /// <summary>Labels a batch with one model run and one table transaction per partition.</summary>
+    /// <summary>Labels a batch with one model run and one table transaction per partition, and marks each blob.</summary>
     /// <exception cref="NoChampionException">Nothing is served yet; nothing was written.</exception>
-    public async Task<IReadOnlyList<LabelRecord>> LabelAsync(IReadOnlyList<IncomingImage> images, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<LabelRecord>> LabelAsync(IReadOnlyList<IncomingImage> images, CancellationToken cancellationToken = default) =>
+        LabelAsync(images, markFrom: DateTimeOffset.MinValue, cancellationToken);
+
+    /// <summary>
+    /// Labels a batch as above, marking only the blobs modified at or after <paramref name="markFrom"/>: a sweep's
+    /// <see cref="IncomingWatermark"/> covers the older ones once the sweep succeeds.
+    /// </summary>
+    /// <exception cref="NoChampionException">Nothing is served yet; nothing was written.</exception>
+    public async Task<IReadOnlyList<LabelRecord>> LabelAsync(IReadOnlyList<IncomingImage> images, DateTimeOffset markFrom,
+        CancellationToken cancellationToken = default)
     {
         using var lease = champion.TryAcquire() ?? throw new NoChampionException();
         var model = lease.Classifier;
@@ -82,8 +91,10 @@ public sealed partial class ImageLabeler(StorageAccount storage, StorageLayout l
         foreach (var reason in rejected.GroupBy(x => x.Second.RejectionReason))
             SelfTrainTelemetry.ImagesRejected.Add(reason.Count(), new KeyValuePair<string, object?>(SelfTrainTelemetry.ReasonTag, reason.Key),
                 new KeyValuePair<string, object?>(SelfTrainTelemetry.ModelTag, model.Manifest.Version));
-        // One small request per blob, as many in flight as downloads, or they would pace the labelling.
-        await Parallel.ForEachAsync(images.Zip(records), new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = cancellationToken },
+        // A mark for each labelled blob the watermark will not cover, a delete for each rejected one: one small request
+        // per blob, as many in flight as downloads, or they would pace the labelling.
+        var toMark = images.Zip(records).Where(x => x.Second.Status == LabelStatus.Rejected || !(x.First.LastModified < markFrom));
+        await Parallel.ForEachAsync(toMark, new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = cancellationToken },
             async (x, ct) =>
             {
                 var (image, record) = x;

@@ -7,13 +7,13 @@ using SelfTrain.Inference;
 namespace SelfTrain.Serving;
 
 /// <summary>
-/// One uploaded blob read into memory (within the byte limit), with its content address and the ETag and metadata of
-/// the version that was read; or, when it is too big or empty, the reason together with the address of its full
+/// One uploaded blob read into memory (within the byte limit), with its content address and the ETag, metadata and
+/// modification time of the version that was read; or, when it is too big or empty, the reason together with the address of its full
 /// content. Whatever is later done to the blob (checkpoint, quarantine, delete) is conditional on that ETag, so a newer
 /// upload under the same name is never mistaken for this one.
 /// </summary>
 public sealed record IncomingImage(string BlobName, ContentAddress Content, byte[]? Bytes, ImageRejectedException? ReadRejection,
-    ETag? ETag = null, IReadOnlyDictionary<string, string>? Metadata = null)
+    ETag? ETag = null, IReadOnlyDictionary<string, string>? Metadata = null, DateTimeOffset? LastModified = null)
 {
     public static async Task<IncomingImage> ReadAsync(string blobName, Stream content, Func<Task<Stream>> reopen, ImageLimits limits,
         CancellationToken cancellationToken)
@@ -40,7 +40,7 @@ public sealed record IncomingImage(string BlobName, ContentAddress Content, byte
             await using var stream = download.Content;
             var etag = download.Details.ETag;
             var image = await ReadAsync(blob.Name, stream, () => OpenAsync(blob, etag, cancellationToken), limits, cancellationToken);
-            return image with { ETag = etag, Metadata = new Dictionary<string, string>(download.Details.Metadata) };
+            return image with { ETag = etag, Metadata = new Dictionary<string, string>(download.Details.Metadata), LastModified = download.Details.LastModified };
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {

@@ -27,10 +27,22 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
 
     /// <summary>
     /// One pass: labels every blob without a checkpoint last modified at least <paramref name="minimumAge"/> ago
-    /// (younger ones may still be on their way through the trigger). Returns how many it handled.
+    /// (younger ones may still be on their way through the trigger), then moves the <see cref="IncomingWatermark"/>.
+    /// Returns how many it handled.
     /// </summary>
     /// <exception cref="NoChampionException">Nothing is served yet; the blobs stay as they are.</exception>
     public async Task<int> SweepAsync(TimeSpan minimumAge, CancellationToken cancellationToken = default)
+    {
+        // Read before the listing starts: the next watermark is the second it was read, by the storage's clock.
+        if (await IncomingWatermark.ReadAsync(Incoming, cancellationToken) is not { } watermark) return 0; // nothing was ever uploaded
+        var cutoff = clock.GetUtcNow() - minimumAge;
+        var next = watermark.Next(cutoff);
+        var handled = await LabelPendingAsync(watermark, cutoff, next, cancellationToken);
+        await watermark.AdvanceAsync(Incoming, next, cancellationToken);
+        return handled;
+    }
+
+    private async Task<int> LabelPendingAsync(IncomingWatermark watermark, DateTimeOffset cutoff, DateTimeOffset next, CancellationToken cancellationToken)
     {
         var downloads = Channel.CreateBounded<(IncomingImage Image, RateLimitLease Bytes)>(
             new BoundedChannelOptions(options.BatchSize * 2) { SingleReader = true });
@@ -44,13 +56,12 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
         });
         // Stops the downloads when labelling fails, so the producer never stays blocked on a full channel.
         using var pass = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var cutoff = clock.GetUtcNow() - minimumAge;
 
         var producer = Task.Run(async () =>
         {
             try
             {
-                await Parallel.ForEachAsync(PendingAsync(cutoff, pass.Token),
+                await Parallel.ForEachAsync(PendingAsync(watermark, cutoff, pass.Token),
                     new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = pass.Token },
                     async (item, ct) =>
                     {
@@ -87,11 +98,11 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
                 // Closing a batch when nothing is waiting also frees its bytes for the downloads the budget holds back.
                 if (batch.Count == options.BatchSize || downloads.Reader.Count == 0)
                 {
-                    handled += await LabelBatchAsync(batch.ConvertAll(b => b.Image), cancellationToken);
+                    handled += await LabelBatchAsync(batch.ConvertAll(b => b.Image), next, cancellationToken);
                     Release(batch);
                 }
             }
-            if (batch.Count > 0) handled += await LabelBatchAsync(batch.ConvertAll(b => b.Image), cancellationToken);
+            if (batch.Count > 0) handled += await LabelBatchAsync(batch.ConvertAll(b => b.Image), next, cancellationToken);
         }
         finally
         {
@@ -154,19 +165,19 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
         return drained;
     }
 
-    private async Task<int> LabelBatchAsync(IReadOnlyList<IncomingImage> batch, CancellationToken cancellationToken)
+    /// <summary>Blobs modified before the watermark the pass will set go unmarked: that watermark covers them.</summary>
+    private async Task<int> LabelBatchAsync(IReadOnlyList<IncomingImage> batch, DateTimeOffset next, CancellationToken cancellationToken)
     {
-        var records = await labeler.LabelAsync(batch, cancellationToken);
+        var records = await labeler.LabelAsync(batch, markFrom: next, cancellationToken);
         LogLabelled(batch.Count, records.Count(r => r.Status != Core.Labels.LabelStatus.Labelled));
         return batch.Count;
     }
 
-    private async IAsyncEnumerable<BlobItem> PendingAsync(DateTimeOffset cutoff,
+    private async IAsyncEnumerable<BlobItem> PendingAsync(IncomingWatermark watermark, DateTimeOffset cutoff,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (!(await Incoming.ExistsAsync(cancellationToken)).Value) yield break; // nothing was ever uploaded
         await foreach (var item in Incoming.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, cancellationToken))
-            if (!item.Metadata.ContainsKey(ImageLabeler.CheckpointMetadata) && item.Properties.LastModified <= cutoff)
+            if (!watermark.Covers(item) && item.Properties.LastModified <= cutoff)
                 yield return item;
     }
 

@@ -48,6 +48,7 @@ internal sealed class BenchModel
     {
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = options.GraphOptimization };
         if (options.IntraOpThreads > 0) sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         return new InferenceSession(Onnx, sessionOptions);
     }
 

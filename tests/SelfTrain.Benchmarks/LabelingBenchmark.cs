@@ -12,11 +12,11 @@ namespace SelfTrain.Benchmarks;
 /// <summary>
 /// Labelling throughput: the engine (decode + preprocess + batched inference, from PNG bytes) against raw ONNX
 /// Runtime on the same already-decoded tensors with the same batch size and session options; then the whole path
-/// on Azurite (blobs in incoming/ → watcher → label rows).
+/// on Azurite (blobs in incoming/ → sweep → label rows), with the CPU time of this process and of the emulator.
 /// </summary>
 internal static class LabelingBenchmark
 {
-    public static async Task<object> RunAsync(BenchModel model, int images, int batch, string? storage)
+    public static async Task<object> RunAsync(BenchModel model, int images, int batch, string? storage, int? storageProcess)
     {
         var pngs = BenchModel.Pngs(images);
         var options = new InferenceOptions { MaxBatchSize = batch };
@@ -32,10 +32,12 @@ internal static class LabelingBenchmark
         var rawSeconds = raw.Elapsed.TotalSeconds;
 
         ImageClassifier.Classify(classifier, pngs.Take(batch).ToArray(), ImageLimits.Default); // warm-up
+        var engineCpu = ProcessorSeconds(Environment.ProcessId);
         var engine = Stopwatch.StartNew();
         foreach (var chunk in pngs.Chunk(batch))
             ImageClassifier.Classify(classifier, chunk, ImageLimits.Default);
         var engineSeconds = engine.Elapsed.TotalSeconds;
+        engineCpu = ProcessorSeconds(Environment.ProcessId) - engineCpu;
 
         // Where the engine's time goes beyond the model: decoding and preprocessing, each on one thread.
         var input = model.Manifest.Input;
@@ -50,7 +52,7 @@ internal static class LabelingBenchmark
         var preprocessSeconds = preprocess.Elapsed.TotalSeconds;
         foreach (var bitmap in decoded) bitmap.Dispose();
 
-        double? endToEnd = storage is null ? null : await EndToEndAsync(model, pngs, storage);
+        var endToEnd = storage is null ? null : await EndToEndAsync(model, pngs, storage, storageProcess);
         return new
         {
             benchmark = "labeling",
@@ -64,12 +66,29 @@ internal static class LabelingBenchmark
             decodeMicrosecondsPerImage = Math.Round(decodeSeconds * 1e6 / pngs.Length, 1),
             preprocessMicrosecondsPerImage = Math.Round(preprocessSeconds * 1e6 / pngs.Length, 1),
             rawMicrosecondsPerImage = Math.Round(rawSeconds * 1e6 / pngs.Length, 1),
-            endToEndImagesPerSecond = endToEnd is null ? (double?)null : Math.Round(endToEnd.Value, 1),
+            endToEndImagesPerSecond = endToEnd is null ? (double?)null : Math.Round(pngs.Length / endToEnd.Seconds, 1),
+            endToEndRatio = endToEnd is null ? (double?)null : Math.Round(engineSeconds / endToEnd.Seconds, 3),
+            // Where the time goes, in CPU seconds per 1,000 images: the engine alone, then the whole path's own
+            // process and the storage emulator beside it.
+            engineCpuSecondsPer1000 = PerThousand(engineCpu, pngs.Length),
+            endToEndCpuSecondsPer1000 = endToEnd is null ? null : PerThousand(endToEnd.ProcessCpu, pngs.Length),
+            storageCpuSecondsPer1000 = endToEnd?.StorageCpu is { } storageCpu ? PerThousand(storageCpu, pngs.Length) : null,
         };
     }
 
-    /// <summary>Images per second from "all blobs uploaded" to "all rows written", through the local host's watcher.</summary>
-    private static async Task<double> EndToEndAsync(BenchModel model, byte[][] pngs, string connectionString)
+    private sealed record EndToEnd(double Seconds, double ProcessCpu, double? StorageCpu);
+
+    private static double? PerThousand(double seconds, int images) => Math.Round(seconds * 1000 / images, 2);
+
+    /// <summary>CPU time a process has used so far (user and system).</summary>
+    private static double ProcessorSeconds(int processId)
+    {
+        using var process = Process.GetProcessById(processId);
+        return process.TotalProcessorTime.TotalSeconds;
+    }
+
+    /// <summary>From "all blobs uploaded" to "all rows written", through the local host's sweep: seconds and CPU time.</summary>
+    private static async Task<EndToEnd> EndToEndAsync(BenchModel model, byte[][] pngs, string connectionString, int? storageProcess)
     {
         var account = StorageAccount.FromConnectionString(connectionString);
         var layout = new StorageLayout { Prefix = "bench" + Guid.NewGuid().ToString("N")[..8] };
@@ -90,15 +109,18 @@ internal static class LabelingBenchmark
             var labeler = new ImageLabeler(account, layout, labels, served, serving, TimeProvider.System, NullLogger<ImageLabeler>.Instance);
             var sweeper = new IncomingSweeper(account, layout, labeler, serving, TimeProvider.System, NullLogger<IncomingSweeper>.Instance);
 
+            var (processCpu, storageCpu) = (ProcessorSeconds(Environment.ProcessId), storageProcess is { } pid ? ProcessorSeconds(pid) : (double?)null);
             var clock = Stopwatch.StartNew();
             var handled = 0;
             while (handled < pngs.Length) handled += await sweeper.SweepAsync(TimeSpan.Zero);
             var seconds = clock.Elapsed.TotalSeconds;
+            processCpu = ProcessorSeconds(Environment.ProcessId) - processCpu;
+            storageCpu = storageProcess is { } id ? ProcessorSeconds(id) - storageCpu : null;
 
             var rows = await labels.ReadAllAsync().CountAsync(r => r.Status == LabelStatus.Labelled);
             var distinct = pngs.Select(p => ContentAddress.Of(p)).Distinct().Count(); // a data set may repeat an image
             if (rows != distinct) throw new InvalidOperationException($"{rows} rows for {distinct} distinct images.");
-            return pngs.Length / seconds;
+            return new EndToEnd(seconds, processCpu, storageCpu);
         }
         finally
         {

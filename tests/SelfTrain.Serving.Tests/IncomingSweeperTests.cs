@@ -32,6 +32,34 @@ public sealed class IncomingSweeperTests
     }
 
     [Fact]
+    public async Task A_pass_checkpoints_by_its_watermark_so_the_next_labels_only_what_changed_since()
+    {
+        await using var fixture = await ServingFixture.CreateAsync();
+        var first = TestImages.Png(28, 28, seed: 11, gray: true);
+        var second = TestImages.Png(28, 28, seed: 12, gray: true);
+        await fixture.UploadAsync("a.png", first);
+        await fixture.UploadAsync("b.png", second);
+        // Blob times are whole seconds: once the storage's clock is in a later second, a pass's watermark covers both.
+        var uploaded = await fixture.Incoming.GetBlobsAsync().Select(b => b.Properties.LastModified!.Value).MaxAsync();
+        await Eventually.HoldsAsync(async () => (await IncomingWatermark.ReadAsync(fixture.Incoming, default))!.StorageTime >= uploaded.AddSeconds(1),
+            TimeSpan.FromSeconds(10), "the storage's clock a second past the uploads");
+
+        Assert.Equal(2, await fixture.Sweeper().SweepAsync(TimeSpan.Zero));
+
+        var watermark = (await IncomingWatermark.ReadAsync(fixture.Incoming, default))!;
+        var blobs = await fixture.Incoming.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.Metadata, Azure.Storage.Blobs.Models.BlobStates.None, null, default).ToListAsync();
+        Assert.All(blobs, blob => Assert.False(blob.Metadata.ContainsKey(ImageLabeler.CheckpointMetadata), $"{blob.Name} marked one by one"));
+        Assert.All(blobs, blob => Assert.True(watermark.Covers(blob), $"{blob.Name} at {blob.Properties.LastModified:O}, watermark {watermark.Value:O}"));
+        Assert.Equal(0, await fixture.Sweeper().SweepAsync(TimeSpan.Zero)); // nothing labelled twice
+
+        var replaced = TestImages.Png(28, 28, seed: 13, gray: true);
+        await fixture.UploadAsync("a.png", replaced); // a newer version is modified after the watermark
+        Assert.Equal(1, await fixture.Sweeper().SweepAsync(TimeSpan.Zero));
+        Assert.Equal(["a.png"], (await fixture.Labels.GetAsync(ContentAddress.Of(replaced)))!.BlobNames);
+        Assert.Equal(3, await fixture.Labels.CountAsync());
+    }
+
+    [Fact]
     public async Task A_pass_whose_images_outweigh_its_byte_budget_many_times_labels_them_all()
     {
         // A budget of 1 MiB: each of these images takes a share of it before its download, one of them more than all
@@ -59,6 +87,10 @@ public sealed class IncomingSweeperTests
         // The blob trigger's delivery: it finds no champion and leaves the blob as it is.
         await Assert.ThrowsAsync<NoChampionException>(() => fixture.Labeler.LabelBlobAsync("early.png"));
         Assert.Empty(await fixture.Labels.ReadAllAsync().ToListAsync());
+
+        // The sweep fails the same way, and a failed pass leaves the watermark where it was.
+        await Assert.ThrowsAsync<NoChampionException>(() => fixture.Sweeper(new LaterClock(TimeSpan.FromHours(1))).SweepAsync(TimeSpan.FromMinutes(10)));
+        Assert.Null((await IncomingWatermark.ReadAsync(fixture.Incoming, default))!.Value);
 
         await fixture.Models.RegisterChampionAsync(new LinearTestModel("late", classes: 10, width: 28, height: 28));
         await fixture.Loader.RefreshAsync();

@@ -99,8 +99,8 @@ public static class ImagesCommand
     }
 
     /// <summary>
-    /// Waits until each uploaded name carries the labeller's mark (its row exists) or is gone from <c>incoming/</c>
-    /// (a refused image moves to quarantine), with a progress bar.
+    /// Waits until each uploaded name is labelled — it carries the labeller's mark or the sweep's watermark covers it
+    /// (its row exists) — or is gone from <c>incoming/</c> (a refused image moves to quarantine), with a progress bar.
     /// </summary>
     private static async Task<(int Labelled, int Quarantined)> WaitForLabelsAsync(IAnsiConsole console, BlobContainerClient incoming, string root,
         HashSet<string> uploaded, CancellationToken cancellationToken)
@@ -113,11 +113,12 @@ public static class ImagesCommand
             while (true)
             {
                 var (present, marked) = (0, 0);
+                var watermark = await IncomingWatermark.ReadAsync(incoming, cancellationToken);
                 await foreach (var blob in incoming.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, root + "/", cancellationToken))
                 {
                     if (!uploaded.Contains(blob.Name)) continue;
                     present++;
-                    if (blob.Metadata.ContainsKey(ImageLabeler.CheckpointMetadata)) marked++;
+                    if (watermark?.Covers(blob) == true) marked++;
                 }
                 (labelled, quarantined) = (marked, uploaded.Count - present);
                 task.Value = labelled + quarantined;

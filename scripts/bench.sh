@@ -6,7 +6,7 @@
 #                                           --architecture resnet8 --batches 60 --threads 2. With --peer pytorch, the
 #                                           same network, step, batch size and augmentation also run in Debian's
 #                                           python3-torch (installed on first use), and the line gives the ratio
-#   ./scripts/bench.sh labeling [--images N] [--batch B] [--model DIR]
+#   ./scripts/bench.sh labeling [--images N] [--batch B] [--spinning true|false] [--model DIR]
 #                                           labelling engine (PNG → prediction) against raw ONNX Runtime on the same
 #                                           decoded tensors, and the end-to-end rate through Azurite
 #   ./scripts/bench.sh predict [--requests N] [--clients C] [--model DIR]

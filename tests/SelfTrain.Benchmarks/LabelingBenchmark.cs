@@ -16,10 +16,10 @@ namespace SelfTrain.Benchmarks;
 /// </summary>
 internal static class LabelingBenchmark
 {
-    public static async Task<object> RunAsync(BenchModel model, int images, int batch, string? storage, int? storageProcess)
+    public static async Task<object> RunAsync(BenchModel model, int images, int batch, bool spinning, string? storage, int? storageProcess)
     {
         var pngs = BenchModel.Pngs(images);
-        var options = new InferenceOptions { MaxBatchSize = batch };
+        var options = new InferenceOptions { MaxBatchSize = batch, AllowSpinning = spinning };
         using var classifier = OnnxClassifier.Load(model.Onnx, model.Manifest, options);
 
         var tensor = model.Preprocess(pngs);
@@ -52,7 +52,7 @@ internal static class LabelingBenchmark
         var preprocessSeconds = preprocess.Elapsed.TotalSeconds;
         foreach (var bitmap in decoded) bitmap.Dispose();
 
-        var endToEnd = storage is null ? null : await EndToEndAsync(model, pngs, storage, storageProcess);
+        var endToEnd = storage is null ? null : await EndToEndAsync(model, pngs, options, storage, storageProcess);
         return new
         {
             benchmark = "labeling",
@@ -60,6 +60,7 @@ internal static class LabelingBenchmark
             inputSize = $"{model.Manifest.Input.Width}x{model.Manifest.Input.Height}",
             images = pngs.Length,
             batch,
+            spinning,
             imagesPerSecond = Math.Round(pngs.Length / engineSeconds, 1),
             rawImagesPerSecond = Math.Round(pngs.Length / rawSeconds, 1),
             ratio = Math.Round(rawSeconds / engineSeconds, 3),
@@ -88,7 +89,7 @@ internal static class LabelingBenchmark
     }
 
     /// <summary>From "all blobs uploaded" to "all rows written", through the local host's sweep: seconds and CPU time.</summary>
-    private static async Task<EndToEnd> EndToEndAsync(BenchModel model, byte[][] pngs, string connectionString, int? storageProcess)
+    private static async Task<EndToEnd> EndToEndAsync(BenchModel model, byte[][] pngs, InferenceOptions inference, string connectionString, int? storageProcess)
     {
         var account = StorageAccount.FromConnectionString(connectionString);
         var layout = new StorageLayout { Prefix = "bench" + Guid.NewGuid().ToString("N")[..8] };
@@ -104,7 +105,7 @@ internal static class LabelingBenchmark
             await models.TrySetChampionAsync(model.Manifest.Version, "benchmark", null);
             using var served = new ServedModel();
             var serving = new ServingOptions();
-            await new ChampionLoader(models, served, new InferenceOptions(), NullLogger<ChampionLoader>.Instance).RefreshAsync();
+            await new ChampionLoader(models, served, inference, NullLogger<ChampionLoader>.Instance).RefreshAsync();
             var labels = new LabelStore(account, layout);
             var labeler = new ImageLabeler(account, layout, labels, served, serving, TimeProvider.System, NullLogger<ImageLabeler>.Instance);
             var sweeper = new IncomingSweeper(account, layout, labeler, serving, TimeProvider.System, NullLogger<IncomingSweeper>.Instance);

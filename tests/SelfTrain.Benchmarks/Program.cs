@@ -10,7 +10,7 @@ string Require(string name) => options.GetValueOrDefault(name) ?? throw new Argu
 object result = args.FirstOrDefault() switch
 {
     "labeling" => await LabelingBenchmark.RunAsync(BenchModel.Load(Require("model")), int.Parse(Option("images", "5000")),
-        int.Parse(Option("batch", "64")), options.GetValueOrDefault("storage"), options.GetValueOrDefault("storage-pid") is { } pid ? int.Parse(pid) : null),
+        int.Parse(Option("batch", "64")), bool.Parse(Option("spinning", "false")), options.GetValueOrDefault("storage"), options.GetValueOrDefault("storage-pid") is { } pid ? int.Parse(pid) : null),
     "predict" => await PredictBenchmark.RunAsync(BenchModel.Load(Require("model")), Require("url"), Require("storage"),
         int.Parse(Option("requests", "2000")), int.Parse(Option("clients", "4")), int.Parse(Option("threads", "1"))),
     "memory" => await HostileLoadBenchmark.RunAsync(BenchModel.Load(Require("model")), Require("url"), Require("storage"),

@@ -17,8 +17,9 @@ public sealed record InferenceOptions
     /// <summary>
     /// Whether ONNX Runtime's threads spin after a run, waiting for the next (its own default). Off here: spinning
     /// burns the cores that downloads and table writes need while labelling. Measured in turns on 2 cores
-    /// (<c>bench.sh labeling --spinning</c>): end to end 362–376 images/s without it against 325–334 with it, and
-    /// predict's p50 within 2% either way.
+    /// (<c>bench.sh labeling --spinning</c>): end to end 362–376 images/s without it against 325–334 with it. Predict
+    /// (<c>bench.sh predict</c>, model A, 4 clients) kept its p50 (7.9–8.1 ms without, 8.3–8.5 ms with) but served
+    /// 235–253 instead of 264–270 requests/s: an instance that only serves predictions may turn it on.
     /// </summary>
     public bool AllowSpinning { get; init; }
 

@@ -27,7 +27,8 @@ public sealed record InferenceOptions
     [Range(1, 4096)]
     public int MaxBatchSize { get; init; } = 64;
 
-    internal SessionOptions ToSessionOptions()
+    /// <summary>The ONNX Runtime session options these settings describe; the caller disposes them.</summary>
+    public SessionOptions ToSessionOptions()
     {
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimization };
         if (IntraOpThreads > 0) options.IntraOpNumThreads = IntraOpThreads;

@@ -46,9 +46,7 @@ internal sealed class BenchModel
     /// <summary>ONNX Runtime on its own: the same session options the engine uses, nothing around it.</summary>
     public InferenceSession RawSession(InferenceOptions options)
     {
-        using var sessionOptions = new SessionOptions { GraphOptimizationLevel = options.GraphOptimization };
-        if (options.IntraOpThreads > 0) sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
-        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+        using var sessionOptions = options.ToSessionOptions();
         return new InferenceSession(Onnx, sessionOptions);
     }
 

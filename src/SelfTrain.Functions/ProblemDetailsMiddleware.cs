@@ -3,12 +3,14 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SelfTrain.Api;
 
 namespace SelfTrain.Functions;
 
 /// <summary>
-/// An HTTP function that throws answers problem+json 500, as the local host's exception handler does, with the
-/// details in the log and none in the response; other triggers' failures go to the host (retries, poison queues).
+/// An HTTP function that throws answers problem+json, as the local host's exception handler does: a 500 with the
+/// details in the log and none in the response, or the 4xx of a request the server refused (see
+/// <see cref="RequestFailure"/>); other triggers' failures go to the host (retries, poison queues).
 /// </summary>
 internal sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> logger) : IFunctionsWorkerMiddleware
 {
@@ -20,17 +22,22 @@ internal sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMid
         }
         catch (Exception ex) when (context.GetHttpContext() is { Response.HasStarted: false } http)
         {
-            LogFailed(ex, context.FunctionDefinition.Name);
-            http.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            // Try: a client that accepts no JSON still gets the 500, just without a body.
+            var status = RequestFailure.StatusCode(ex);
+            if (RequestFailure.IsClientError(ex)) LogRefused(context.FunctionDefinition.Name, status, ex.Message);
+            else LogFailed(ex, context.FunctionDefinition.Name);
+            http.Response.StatusCode = status;
+            // Try: a client that accepts no JSON still gets the status, just without a body. A 4xx gets its standard title.
             await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = http,
-                ProblemDetails = { Status = StatusCodes.Status500InternalServerError, Title = "An unexpected error occurred" },
+                ProblemDetails = { Status = status, Title = status >= StatusCodes.Status500InternalServerError ? "An unexpected error occurred" : null },
             });
         }
     }
 
     [LoggerMessage(LogLevel.Error, "Function {Function} failed")]
     private partial void LogFailed(Exception error, string function);
+
+    [LoggerMessage(LogLevel.Information, "Function {Function} refused a bad request with {Status}: {Reason}")]
+    private partial void LogRefused(string function, int status, string reason);
 }

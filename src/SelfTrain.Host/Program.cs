@@ -65,8 +65,9 @@ app.Services.GetRequiredService<LabelStream>();
 // An unhandled error is a problem+json 500 without its details (those go to the log).
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {
-    // A request Kestrel refuses (malformed, too large) keeps its own 4xx status.
-    StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+    // A request Kestrel refuses (malformed, too large, cut short) keeps its own 4xx status and is not logged as an error.
+    StatusCodeSelector = RequestFailure.StatusCode,
+    SuppressDiagnosticsCallback = context => RequestFailure.IsClientError(context.Exception),
 });
 app.UseStatusCodePages();
 app.UseRateLimiter();

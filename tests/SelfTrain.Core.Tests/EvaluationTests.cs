@@ -48,13 +48,10 @@ public sealed class EvaluationTests
         Assert.Equal(5, bins.Sum(b => b.Count));
     }
 
-    [Fact]
-    public void Thresholds_reach_the_target_precision_on_the_validation_set()
+    /// <summary>Class 0 predictions with confidences 0.99 … 0.50; 0.80 and up are all right, the ones below wrong.</summary>
+    private static (List<int> Truth, List<int> Predicted, List<double> Confidence) RightDownTo080()
     {
-        // Class 0 predictions with confidences 0.99 … 0.50; the ones below 0.80 are wrong, 0.80 and up all right.
-        var truth = new List<int>();
-        var predicted = new List<int>();
-        var confidence = new List<double>();
+        var (truth, predicted, confidence) = (new List<int>(), new List<int>(), new List<double>());
         for (var i = 0; i < 50; i++)
         {
             var conf = 0.99 - i * 0.01;
@@ -62,7 +59,14 @@ public sealed class EvaluationTests
             confidence.Add(conf);
             truth.Add(conf >= 0.795 ? 0 : 1);
         }
-        var thresholds = ConfidenceThresholds.Calibrate(truth, predicted, confidence, classes: 2, targetPrecision: 0.95, minimumAccepted: 10);
+        return (truth, predicted, confidence);
+    }
+
+    [Fact]
+    public void Without_a_margin_thresholds_take_the_lowest_cut_whose_observed_precision_reaches_the_target()
+    {
+        var (truth, predicted, confidence) = RightDownTo080();
+        var thresholds = ConfidenceThresholds.Calibrate(truth, predicted, confidence, classes: 2, targetPrecision: 0.95, minimumAccepted: 10, marginZ: 0);
 
         // 20 right (0.99..0.80); adding the next wrong one gives 20/21 = 0.952 ≥ 0.95, two more wrong 20/22 = 0.909 < 0.95.
         Assert.Equal(0.79, thresholds[0].Threshold, 1e-9);
@@ -70,6 +74,18 @@ public sealed class EvaluationTests
         Assert.Equal(21.0 / 50, thresholds[0].Coverage, 1e-9);
         Assert.Equal(50, thresholds[0].Support);
         Assert.Equal(ConfidenceThresholds.Never, thresholds[1].Threshold); // never predicted: accept nothing
+    }
+
+    [Fact]
+    public void By_default_a_cut_must_reach_the_target_by_half_a_standard_error_so_one_that_just_passes_is_not_taken()
+    {
+        var (truth, predicted, confidence) = RightDownTo080();
+        var threshold = ConfidenceThresholds.Calibrate(truth, predicted, confidence, classes: 2, targetPrecision: 0.95, minimumAccepted: 10)[0];
+
+        // 20/21 = 0.952 passes by its share alone, but its Wilson interval at z = 0.5 starts at 0.923; 20/20 starts at 0.988.
+        Assert.Equal(0.80, threshold.Threshold, 1e-9);
+        Assert.Equal(1.0, threshold.EstimatedPrecision, 1e-9);
+        Assert.Equal(20.0 / 50, threshold.Coverage, 1e-9);
     }
 
     [Fact]

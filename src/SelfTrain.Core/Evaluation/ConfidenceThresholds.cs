@@ -13,17 +13,31 @@ public sealed record ClassThreshold(int ClassIndex, double Threshold, double Est
 /// predictions of that class are sorted by confidence; the threshold is the lowest confidence at which the
 /// predictions at or above it still reach the target precision, over at least <c>minimumAccepted</c> images so one
 /// lucky guess does not set it. A class that cannot reach the target accepts nothing.
+/// <para>
+/// "Reach" keeps a margin: the lower end of the precision's Wilson interval at <see cref="DefaultMarginZ"/> standard
+/// errors, not the observed share, must be at the target. Of all the cuts whose observed share passes, the lowest is
+/// the one most likely to have passed by luck, so without a margin the pool measures below the target.
+/// </para>
 /// </summary>
 public static class ConfidenceThresholds
 {
     public const double Never = 1.01;
 
+    /// <summary>
+    /// Half a standard error. Measured on Fashion-MNIST against the pool's truth, 95% target, 4 draws
+    /// (<c>SelfTrain.Trainer experiment-propagation --seeds 0 1 2 3 --margins 0 0.5</c>): without a margin the accepted
+    /// pseudo-labels measured 94.3-95.4% (teacher alone) and 94.8-95.5% (propagated), coat's propagated ones 88.9% in the
+    /// demo's draw; with it 94.8-95.7% and 95.2-95.8%, coat 91.1-93.2%, for 2.5-10% fewer accepted.
+    /// </summary>
+    public const double DefaultMarginZ = 0.5;
+
     public static IReadOnlyList<ClassThreshold> Calibrate(IReadOnlyList<int> truth, IReadOnlyList<int> predicted, IReadOnlyList<double> confidence,
-        int classes, double targetPrecision = 0.95, int minimumAccepted = 20)
+        int classes, double targetPrecision = 0.95, int minimumAccepted = 20, double marginZ = DefaultMarginZ)
     {
         if (truth.Count != predicted.Count || truth.Count != confidence.Count)
             throw new ArgumentException("Thresholds need the true label, prediction and confidence of every image.");
         ArgumentOutOfRangeException.ThrowIfGreaterThan(targetPrecision, 1.0);
+        ArgumentOutOfRangeException.ThrowIfNegative(marginZ);
 
         var result = new ClassThreshold[classes];
         for (var c = 0; c < classes; c++)
@@ -40,7 +54,8 @@ public static class ConfidenceThresholds
                 // Only cut between distinct confidences: equal ones are accepted or refused together.
                 if (k + 1 < ofClass.Length && ofClass[k + 1].Confidence == ofClass[k].Confidence) continue;
                 var p = (double)right / (k + 1);
-                if (k + 1 >= minimumAccepted && p >= targetPrecision)
+                var reached = marginZ == 0 ? p : new Proportion(right, k + 1).WilsonInterval(marginZ).Low;
+                if (k + 1 >= minimumAccepted && reached >= targetPrecision)
                     (threshold, precision, accepted) = (ofClass[k].Confidence, p, k + 1);
             }
             result[c] = new ClassThreshold(c, threshold, precision, ofClass.Length == 0 ? 0 : (double)accepted / ofClass.Length, ofClass.Length);

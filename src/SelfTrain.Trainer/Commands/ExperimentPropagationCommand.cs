@@ -11,13 +11,13 @@ using SelfTrain.Trainer.Teacher;
 namespace SelfTrain.Trainer.Commands;
 
 /// <summary>
-/// `experiment-propagation [--gold 2000] [--pool 20000] [--teacher-size 64] [--precision 0.95] [--seeds 1,2,3]`: what
+/// `experiment-propagation [--gold 2000] [--pool 20000] [--teacher-size 64] [--precision 0.95] [--seeds 1 2 3] [--margins 0.5]`: what
 /// label propagation over the embedding view adds to the teacher's pseudo-labels, measured against the pool's truth.
-/// Per seed, gold/train and the pool are drawn from the training set (gold/validation is the first 5,000 test images,
-/// as in the demo); model A is trained on gold/train; its 512 ResNet18 features — the embedding model A serves — of
+/// Per seed, gold/train and the pool are drawn from the training set (seed 0: the demo's draw, the images in order;
+/// gold/validation is the first 5,000 test images, as in the demo); model A is trained on gold/train; its 512 ResNet18 features — the embedding model A serves — of
 /// gold/train, gold/validation and the pool form one k-NN graph; gold/train is seeded one-hot, the rest with A's
 /// probabilities; per-class thresholds are calibrated on gold/validation for A alone and for the propagated scores,
-/// each at the target precision. One JSON line per seed and class: coverage (accepted / predicted as the class) and
+/// each at the target precision with each margin. One JSON line per seed, margin and class: coverage (accepted / predicted as the class) and
 /// measured precision of the accepted pool pseudo-labels, teacher alone and with propagation.
 /// </summary>
 public static class ExperimentPropagationCommand
@@ -33,16 +33,21 @@ public static class ExperimentPropagationCommand
         var seedsOption = new Option<int[]>("--seeds") { Description = "one draw and model A per seed", DefaultValueFactory = _ => [1, 2, 3], AllowMultipleArgumentsPerToken = true };
         var neighboursOption = CommonOptions.Positive("--neighbours", "k of the k-NN graph", new LabelPropagation().Neighbours);
         var threadsOption = CommonOptions.Threads();
+        var marginsOption = new Option<double[]>("--margins")
+        {
+            Description = "the thresholds' precision margins, in standard errors; one set of lines per margin",
+            DefaultValueFactory = _ => [ConfidenceThresholds.DefaultMarginZ], AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("experiment-propagation", "Measures label propagation over the embedding view against the teacher's pseudo-labels alone.")
         {
-            goldOption, poolOption, sizeOption, precisionOption, seedsOption, neighboursOption, threadsOption,
+            goldOption, poolOption, sizeOption, precisionOption, seedsOption, neighboursOption, threadsOption, marginsOption,
         };
         command.SetAction(parse => Run(parse.GetValue(goldOption), parse.GetValue(poolOption), parse.GetValue(sizeOption), parse.GetValue(precisionOption),
-            parse.GetValue(seedsOption)!, parse.GetValue(neighboursOption), parse.GetValue(threadsOption)));
+            parse.GetValue(seedsOption)!, parse.GetValue(neighboursOption), parse.GetValue(threadsOption), parse.GetValue(marginsOption)!));
         return command;
     }
 
-    private static int Run(int goldCount, int poolCount, int size, double precision, int[] seeds, int neighbours, int threads)
+    private static int Run(int goldCount, int poolCount, int size, double precision, int[] seeds, int neighbours, int threads, double[] margins)
     {
         var train = FashionMnist.LoadTrain();
         if (goldCount + poolCount > train.Count) throw new ArgumentException($"--gold and --pool together take at most {train.Count} images.");
@@ -55,13 +60,14 @@ public static class ExperimentPropagationCommand
 
         foreach (var seed in seeds)
         {
+            // Seed 0 is the demo's draw: the training images in order, and model A's head seeded as the demo's teacher is.
             var order = Enumerable.Range(0, train.Count).ToArray();
-            new Random(seed).Shuffle(order);
+            if (seed != 0) new Random(seed).Shuffle(order);
             var gold = train.Select(order[..goldCount]);
             var pool = train.Select(order[goldCount..(goldCount + poolCount)]);
             var goldFeatures = teacher.Featurize(gold, size);
             var poolFeatures = teacher.Featurize(pool, size);
-            var (weights, biases) = LinearHead.Train(goldFeatures, [.. gold.Labels.Select(l => (int)l)], Classes, seed);
+            var (weights, biases) = LinearHead.Train(goldFeatures, [.. gold.Labels.Select(l => (int)l)], Classes, seed == 0 ? 1 : seed);
             var validationTeacher = validationFeatures.Select(f => TransferTeacher.Probabilities(f, weights, biases)).ToArray();
             var poolTeacher = poolFeatures.Select(f => TransferTeacher.Probabilities(f, weights, biases)).ToArray();
             Log($"seed {seed}: model A trained, {goldCount + ValidationImages + poolCount} images featurized");
@@ -82,32 +88,35 @@ public static class ExperimentPropagationCommand
             Log($"seed {seed}: propagated over {features.Length} images in {propagationSeconds:F1} s");
 
             var truth = validation.Labels.Select(l => (int)l).ToArray();
-            var alone = Audit(Calibrate(validationTeacher, truth, precision), poolTeacher, pool.Labels);
-            var withView = Audit(Calibrate(validationPropagated, truth, precision), poolPropagated, pool.Labels);
-            for (var c = 0; c < Classes; c++)
+            foreach (var margin in margins)
+            {
+                var alone = Audit(Calibrate(validationTeacher, truth, precision, margin), poolTeacher, pool.Labels);
+                var withView = Audit(Calibrate(validationPropagated, truth, precision, margin), poolPropagated, pool.Labels);
+                for (var c = 0; c < Classes; c++)
+                    Console.WriteLine(JsonSerializer.Serialize(new
+                    {
+                        experiment = "propagation", seed, margin, @class = FashionMnist.ClassNames[c], targetPrecision = precision,
+                        teacherCoverage = alone[c].Coverage, teacherPrecision = alone[c].Precision,
+                        propagatedCoverage = withView[c].Coverage, propagatedPrecision = withView[c].Precision,
+                    }, SelfTrainJson.Options));
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
-                    experiment = "propagation", seed, @class = FashionMnist.ClassNames[c], targetPrecision = precision,
-                    teacherCoverage = alone[c].Coverage, teacherPrecision = alone[c].Precision,
-                    propagatedCoverage = withView[c].Coverage, propagatedPrecision = withView[c].Precision,
+                    experiment = "propagation", seed, margin, @class = "all", targetPrecision = precision, images = features.Length,
+                    teacherPoolAccuracy = Math.Round(DatasetClassifier.Accuracy(poolTeacher, pool.Labels), 4),
+                    propagatedPoolAccuracy = Math.Round(DatasetClassifier.Accuracy(poolPropagated, pool.Labels), 4),
+                    teacherAccepted = alone.Sum(a => a.Accepted), teacherAcceptedPrecision = Math.Round(alone.Sum(a => a.Correct) / (double)Math.Max(1, alone.Sum(a => a.Accepted)), 4),
+                    propagatedAccepted = withView.Sum(a => a.Accepted), propagatedAcceptedPrecision = Math.Round(withView.Sum(a => a.Correct) / (double)Math.Max(1, withView.Sum(a => a.Accepted)), 4),
+                    propagationSeconds = Math.Round(propagationSeconds, 1),
                 }, SelfTrainJson.Options));
-            Console.WriteLine(JsonSerializer.Serialize(new
-            {
-                experiment = "propagation", seed, @class = "all", targetPrecision = precision, images = features.Length,
-                teacherPoolAccuracy = Math.Round(DatasetClassifier.Accuracy(poolTeacher, pool.Labels), 4),
-                propagatedPoolAccuracy = Math.Round(DatasetClassifier.Accuracy(poolPropagated, pool.Labels), 4),
-                teacherAccepted = alone.Sum(a => a.Accepted), teacherAcceptedPrecision = Math.Round(alone.Sum(a => a.Correct) / (double)Math.Max(1, alone.Sum(a => a.Accepted)), 4),
-                propagatedAccepted = withView.Sum(a => a.Accepted), propagatedAcceptedPrecision = Math.Round(withView.Sum(a => a.Correct) / (double)Math.Max(1, withView.Sum(a => a.Accepted)), 4),
-                propagationSeconds = Math.Round(propagationSeconds, 1),
-            }, SelfTrainJson.Options));
+            }
         }
         return 0;
     }
 
-    private static IReadOnlyList<ClassThreshold> Calibrate(float[][] probabilities, int[] truth, double precision)
+    private static IReadOnlyList<ClassThreshold> Calibrate(float[][] probabilities, int[] truth, double precision, double margin)
     {
         var predicted = probabilities.Select(Argmax).ToArray();
-        return ConfidenceThresholds.Calibrate(truth, predicted, [.. probabilities.Select((p, i) => (double)p[predicted[i]])], Classes, precision);
+        return ConfidenceThresholds.Calibrate(truth, predicted, [.. probabilities.Select((p, i) => (double)p[predicted[i]])], Classes, precision, marginZ: margin);
     }
 
     private sealed record ClassAudit(int Predicted, int Accepted, int Correct)

@@ -9,8 +9,8 @@ namespace SelfTrain.Functions;
 
 /// <summary>
 /// An HTTP function that throws answers problem+json, as the local host's exception handler does: a 500 with the
-/// details in the log and none in the response, or the 4xx of a request the server refused (see
-/// <see cref="RequestFailure"/>); other triggers' failures go to the host (retries, poison queues).
+/// details in the log and none in the response, or the 4xx of a request the server refused, or 499 for a client that
+/// hung up (see <see cref="RequestFailure"/>); other triggers' failures go to the host (retries, poison queues).
 /// </summary>
 internal sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> logger) : IFunctionsWorkerMiddleware
 {
@@ -22,10 +22,11 @@ internal sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMid
         }
         catch (Exception ex) when (context.GetHttpContext() is { Response.HasStarted: false } http)
         {
-            var status = RequestFailure.StatusCode(ex);
-            if (RequestFailure.IsClientError(ex)) LogRefused(context.FunctionDefinition.Name, status, ex.Message);
+            var status = RequestFailure.StatusCode(ex, http.RequestAborted.IsCancellationRequested);
+            if (RequestFailure.IsClientError(status)) LogClientEnded(context.FunctionDefinition.Name, status, ex.Message);
             else LogFailed(ex, context.FunctionDefinition.Name);
             http.Response.StatusCode = status;
+            if (status == RequestFailure.ClientClosedRequest) return; // nobody is left to read an answer
             // Try: a client that accepts no JSON still gets the status, just without a body. A 4xx gets its standard title.
             await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
             {
@@ -38,6 +39,6 @@ internal sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMid
     [LoggerMessage(LogLevel.Error, "Function {Function} failed")]
     private partial void LogFailed(Exception error, string function);
 
-    [LoggerMessage(LogLevel.Information, "Function {Function} refused a bad request with {Status}: {Reason}")]
-    private partial void LogRefused(string function, int status, string reason);
+    [LoggerMessage(LogLevel.Information, "Function {Function} ended a client's request with {Status}: {Reason}")]
+    private partial void LogClientEnded(string function, int status, string reason);
 }

@@ -65,9 +65,10 @@ app.Services.GetRequiredService<LabelStream>();
 // An unhandled error is a problem+json 500 without its details (those go to the log).
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {
-    // A request Kestrel refuses (malformed, too large, cut short) keeps its own 4xx status and is not logged as an error.
-    StatusCodeSelector = RequestFailure.StatusCode,
-    SuppressDiagnosticsCallback = context => RequestFailure.IsClientError(context.Exception),
+    // A request Kestrel refuses (malformed, too large, cut short) keeps its own 4xx status and is not logged as an
+    // error; the handler itself answers a client that hung up with 499, unlogged.
+    StatusCodeSelector = exception => RequestFailure.StatusCode(exception),
+    SuppressDiagnosticsCallback = context => RequestFailure.IsClientError(RequestFailure.StatusCode(context.Exception)),
 });
 app.UseStatusCodePages();
 app.UseRateLimiter();

@@ -89,6 +89,28 @@ public sealed class EvaluationTests
     }
 
     [Fact]
+    public void A_target_of_one_accepts_a_cut_only_when_every_prediction_above_it_is_right()
+    {
+        var (truth, predicted, confidence) = RightDownTo080();
+        var threshold = ConfidenceThresholds.Calibrate(truth, predicted, confidence, classes: 2, targetPrecision: 1.0, minimumAccepted: 10)[0];
+        Assert.Equal(0.80, threshold.Threshold, 1e-9); // no Wilson interval reaches 1, so the margin cannot apply
+        Assert.Throws<ArgumentOutOfRangeException>(() => ConfidenceThresholds.Calibrate(truth, predicted, confidence, classes: 2, marginZ: double.NaN));
+    }
+
+    [Fact]
+    public void Thresholds_of_probabilities_judge_each_image_by_its_most_probable_class()
+    {
+        // 30 images class 1 is sure of (right), 30 class 0 is unsure of (half right): only class 1 gets a threshold.
+        var probabilities = Enumerable.Range(0, 60).Select(i => i < 30 ? new[] { 0.01f, 0.99f } : new[] { 0.6f, 0.4f }).ToArray();
+        var truth = Enumerable.Range(0, 60).Select(i => i < 30 ? 1 : i % 2).ToArray();
+        var thresholds = ConfidenceThresholds.Calibrate(probabilities, truth, classes: 2);
+        Assert.Equal(ConfidenceThresholds.Never, thresholds[0].Threshold);
+        Assert.Equal(30, thresholds[0].Support);
+        Assert.Equal(0.99, thresholds[1].Threshold, 1e-6);
+        Assert.Equal(1.0, thresholds[1].Coverage);
+    }
+
+    [Fact]
     public void A_class_that_cannot_reach_the_target_accepts_nothing()
     {
         int[] truth = [1, 0, 1, 0, 1, 0];

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using SelfTrain.Core.Data;
+using SelfTrain.Core.Evaluation;
 using SelfTrain.Core.Shards;
 using SelfTrain.Core.Training;
 using SelfTrain.Inference;
@@ -58,7 +59,7 @@ public static class ExperimentPrepareCommand
         var features = teacher.Featurize(gold, size);
         Log($"featurized {goldCount} gold images at {size} px");
         var outOfFold = TransferTeacher.OutOfFoldProbabilities(features, gold.Labels, 10, folds: 5, seed);
-        var thresholds = ThresholdCalibration.ForPrecision(outOfFold, [.. gold.Labels.Select(l => (int)l)], 10, precision);
+        var thresholds = ConfidenceThresholds.Calibrate(outOfFold, [.. gold.Labels.Select(l => (int)l)], 10, precision).Select(t => t.Threshold).ToArray();
         // The fitted temperature is reported; the jobs use --temperature (default 1: softening did not help, docs/training.md).
         var fittedTemperature = TemperatureCalibration.Fit(outOfFold, [.. gold.Labels.Select(l => (int)l)]);
         var modelA = teacher.Train(gold, features, FashionMnist.ClassNames, size, "teacher-a", seed, $"fashion-mnist-gold-{goldCount}-seed-{seed}");

@@ -30,7 +30,7 @@ public static class ExperimentPropagationCommand
         var poolOption = CommonOptions.Positive("--pool", "pool images drawn from the rest of it", 20_000);
         var sizeOption = CommonOptions.Positive("--teacher-size", "model A's input size in pixels", 64);
         var precisionOption = CommonOptions.Fraction("--precision", "precision the per-class thresholds aim for", 0.95);
-        var seedsOption = new Option<int[]>("--seeds") { Description = "one draw and model A per seed", DefaultValueFactory = _ => [1, 2, 3], AllowMultipleArgumentsPerToken = true };
+        var seedsOption = new Option<int[]>("--seeds") { Description = "one draw and model A per seed; 0 is the demo's draw (the images in order)", DefaultValueFactory = _ => [1, 2, 3], AllowMultipleArgumentsPerToken = true };
         var neighboursOption = CommonOptions.Positive("--neighbours", "k of the k-NN graph", new LabelPropagation().Neighbours);
         var threadsOption = CommonOptions.Threads();
         var marginsOption = new Option<double[]>("--margins")
@@ -90,8 +90,8 @@ public static class ExperimentPropagationCommand
             var truth = validation.Labels.Select(l => (int)l).ToArray();
             foreach (var margin in margins)
             {
-                var alone = Audit(Calibrate(validationTeacher, truth, precision, margin), poolTeacher, pool.Labels);
-                var withView = Audit(Calibrate(validationPropagated, truth, precision, margin), poolPropagated, pool.Labels);
+                var alone = Audit(ConfidenceThresholds.Calibrate(validationTeacher, truth, Classes, precision, marginZ: margin), poolTeacher, pool.Labels);
+                var withView = Audit(ConfidenceThresholds.Calibrate(validationPropagated, truth, Classes, precision, marginZ: margin), poolPropagated, pool.Labels);
                 for (var c = 0; c < Classes; c++)
                     Console.WriteLine(JsonSerializer.Serialize(new
                     {
@@ -111,12 +111,6 @@ public static class ExperimentPropagationCommand
             }
         }
         return 0;
-    }
-
-    private static IReadOnlyList<ClassThreshold> Calibrate(float[][] probabilities, int[] truth, double precision, double margin)
-    {
-        var predicted = probabilities.Select(Argmax).ToArray();
-        return ConfidenceThresholds.Calibrate(truth, predicted, [.. probabilities.Select((p, i) => (double)p[predicted[i]])], Classes, precision, marginZ: margin);
     }
 
     private sealed record ClassAudit(int Predicted, int Accepted, int Correct)

@@ -12,7 +12,13 @@ using SelfTrain.Workflow.Round.Steps;
 
 // The content root is where the host's files are (appsettings.json and its log levels), wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
+builder.Logging.AddJsonConsole(options =>
+{
+    options.IncludeScopes = true;
+    // Every line says when, in UTC, so a log read later (a demo's host.log, a crash) shows how long each step took.
+    options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+    options.UseUtcTimestamp = true;
+});
 var storage = builder.Configuration[StorageAccount.SettingName] ?? StorageAccount.DevelopmentConnectionString;
 builder.Services.AddSelfTrain(builder.Configuration, fallbackStorage: storage);
 builder.Services.AddSelfTrainTelemetry(builder.Configuration);

@@ -1,5 +1,7 @@
+using Azure;
 using Microsoft.Extensions.Logging;
 using SelfTrain.Serving;
+using SelfTrain.Storage;
 
 namespace SelfTrain.Host;
 
@@ -7,10 +9,11 @@ namespace SelfTrain.Host;
 /// Feeds <see cref="ImageLabeler"/> where no Event Grid delivers blob events (the local host on Azurite): sweeps
 /// <c>incoming/</c> for every blob without a checkpoint, whatever its age, so it is both the trigger and the safety
 /// net. Overwriting a blob clears its metadata, so a changed blob is seen again; a restart resumes from the marks, and
-/// a blob labelled twice after a crash between row and mark changes nothing (rows are idempotent).
+/// a blob labelled twice after a crash between row and mark changes nothing (rows are idempotent). Between listings
+/// it checks for uploaders' <see cref="IncomingNotices"/> and lists at once when one waits.
 /// </summary>
-public sealed partial class IncomingWatcher(IncomingSweeper sweeper, ServingOptions options, BackgroundLoopStatus status, TimeProvider clock,
-    ILogger<IncomingWatcher> logger) : BackgroundLoop(status, clock, logger)
+public sealed partial class IncomingWatcher(IncomingSweeper sweeper, IncomingNotices notices, ServingOptions options, BackgroundLoopStatus status,
+    TimeProvider clock, ILogger<IncomingWatcher> logger) : BackgroundLoop(status, clock, logger)
 {
     private TimeSpan _idleWait = options.IncomingPollInterval;
 
@@ -42,8 +45,29 @@ public sealed partial class IncomingWatcher(IncomingSweeper sweeper, ServingOpti
         return wait;
     }
 
+    /// <summary>Waits for the next listing, or until an uploader's notice says something arrived.</summary>
+    protected override async Task PauseAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var started = Clock.GetTimestamp();
+        while (Clock.GetElapsedTime(started) is var waited && waited < wait)
+        {
+            await Task.Delay(Min(wait - waited, options.IncomingNoticeInterval), Clock, cancellationToken);
+            try
+            {
+                if (await notices.TakeAllAsync(cancellationToken)) return;
+            }
+            catch (RequestFailedException ex)
+            {
+                LogNoticesUnreadable(ex.Status); // the listing schedule stands; the next pass reports storage failures
+            }
+        }
+    }
+
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    [LoggerMessage(LogLevel.Debug, "Upload notices could not be read (status {Status}); waiting for the next listing")]
+    private partial void LogNoticesUnreadable(int status);
 
     [LoggerMessage(LogLevel.Information, "Incoming images wait for a champion model")]
     private partial void LogWaitingForChampion();

@@ -51,6 +51,8 @@ builder.Services.AddRateLimiter(limiter =>
 builder.Services.AddSingleton(services => new EmbeddingsEndpoint(() => OwnEmbeddingsEndpoint.Create(services)));
 
 // Azurite has no Event Grid: a watcher stands in for the blob trigger, feeding the same handler.
+builder.Services.AddSingleton(services => new IncomingNotices(services.GetRequiredService<StorageAccount>(), services.GetRequiredService<StorageLayout>(),
+    services.GetRequiredService<TimeProvider>()));
 builder.Services.AddHostedService<IncomingWatcher>();
 
 // Rounds run on the Durable Task engine in-process, on the same storage (the Azure Storage provider, as in Functions),

@@ -35,6 +35,9 @@ public abstract partial class BackgroundLoop : BackgroundService
     /// <summary>One pass; returns how long to wait before the next.</summary>
     protected abstract Task<TimeSpan> RunOnceAsync(CancellationToken cancellationToken);
 
+    /// <summary>The wait between passes; a loop may end it early when it learns there is work. Ends quietly on cancellation.</summary>
+    protected virtual Task PauseAsync(TimeSpan wait, CancellationToken cancellationToken) => Task.Delay(wait, _clock, cancellationToken);
+
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var pipeline = new ResiliencePipelineBuilder<TimeSpan> { TimeProvider = _clock }
@@ -72,7 +75,7 @@ public abstract partial class BackgroundLoop : BackgroundService
             {
                 return;
             }
-            await Task.Delay(wait, _clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            await PauseAsync(wait, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 

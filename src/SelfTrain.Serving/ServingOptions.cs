@@ -25,6 +25,14 @@ public sealed record ServingOptions
     public TimeSpan IncomingIdlePollInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How often the local watcher, while it waits for its next listing, checks for the notices uploaders leave
+    /// (<see cref="SelfTrain.Storage.IncomingNotices"/>): a notice ends the wait, so a burst after a quiet spell is labelled
+    /// at once rather than up to <see cref="IncomingIdlePollInterval"/> later. A check is one small queue request.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan IncomingNoticeInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// How old a blob without a label must be before the sweep labels it (in Azure, where Event Grid normally delivers
     /// within seconds; the local watcher sweeps everything).
     /// </summary>

@@ -30,6 +30,11 @@ public sealed record StorageLayout
     public string Runs => Name("runs");
     /// <summary>Image embeddings, one blob per embedding model and gold split or label partition.</summary>
     public string Embeddings => Name("embeddings");
+    /// <summary>
+    /// The local host's stand-in for Event Grid: uploaders leave a notice here and the host's watcher lists
+    /// <see cref="Incoming"/> at once instead of at its next scheduled pass. Only a local host creates it.
+    /// </summary>
+    public string IncomingNotices => Name("incoming-notices");
     /// <summary>Event Grid's dead-lettered blob events (deliveries to the blob trigger that never succeeded).</summary>
     public string DeadLetters => Name("incoming-deadletter");
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SelfTrain.Core;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
@@ -50,5 +51,32 @@ public sealed class IncomingWatcherTests
         foreach (var blob in await ListAsync())
             if (blob.Metadata.TryGetValue(ImageLabeler.CheckpointMetadata, out var mark))
                 Assert.Equal(ContentAddress.Of(images[blob.Name]).Hex, mark);
+    }
+
+    [Fact]
+    public async Task An_upload_with_its_notice_is_labelled_at_once_though_the_next_listing_is_an_hour_away()
+    {
+        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string>
+        {
+            ["Serving:IncomingPollInterval"] = "01:00:00",
+            ["Serving:IncomingIdlePollInterval"] = "01:00:00",
+            ["Serving:IncomingNoticeInterval"] = "00:00:00.100",
+        });
+        var labels = new LabelStore(fixture.Scope.Account, fixture.Scope.Layout);
+        var incoming = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Incoming);
+        await fixture.Models.RegisterChampionAsync(new LinearTestModel("champion-1", classes: 10, width: 28, height: 28));
+        await fixture.WaitForChampionAsync(fixture.Factory.CreateClient(), "champion-1");
+        var loops = fixture.Factory.Services.GetRequiredService<BackgroundLoopStatus>();
+        await Eventually.HoldsAsync(() => loops.Snapshot().Any(l => l.Name == "incoming-watcher" && l.LastSuccess is not null),
+            TimeSpan.FromSeconds(30), "the watcher's first listing, which found nothing");
+
+        await incoming.CreateIfNotExistsAsync();
+        await incoming.GetBlobClient("after-a-quiet-spell.png").UploadAsync(BinaryData.FromBytes(TestImages.Png(28, 28, seed: 7, gray: true)));
+        var notices = new IncomingNotices(fixture.Scope.Account, fixture.Scope.Layout);
+        // The watcher creates the queue on its first check of the wait, so the first notice may find none yet.
+        await Eventually.HoldsAsync(() => notices.UploadedAsync(force: true), TimeSpan.FromSeconds(10), "a notice left");
+
+        await Eventually.HoldsAsync(async () => await labels.CountAsync() == 1, TimeSpan.FromSeconds(30), "the image labelled",
+            () => string.Join("; ", loops.Snapshot()));
     }
 }

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using SelfTrain.Client;
 using SelfTrain.Serving;
+using SelfTrain.Storage;
 using Spectre.Console;
 
 namespace SelfTrain.Cli.Commands;
@@ -42,11 +43,17 @@ public static class ImagesCommand
             var incoming = connection.Account(parse).Blobs.GetBlobContainerClient(connection.Layout.Incoming);
             await incoming.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             var outcomes = new Outcome[files.Count];
+            // Notices tell a local host's watcher to list at once; where none runs (Azure) Event Grid delivers instead.
+            var notices = new IncomingNotices(connection.Account(parse), connection.Layout);
             await console.Progress().StartAsync(async progress =>
             {
                 var task = progress.AddTask("uploading to incoming/", maxValue: files.Count);
                 await Uploads.ForEachAsync(files.Count, () => task.Increment(1), cancellationToken, async (i, ct) =>
-                    outcomes[i] = await UploadAsync(incoming.GetBlobClient(names[i]), files[i], parse.GetValue(overwrite), ct));
+                {
+                    outcomes[i] = await UploadAsync(incoming.GetBlobClient(names[i]), files[i], parse.GetValue(overwrite), ct);
+                    await notices.UploadedAsync(cancellationToken: ct);
+                });
+                await notices.UploadedAsync(force: true, cancellationToken);
             });
             var conflicts = Enumerable.Range(0, files.Count).Where(i => outcomes[i] == Outcome.Conflict).Select(i => names[i]).ToArray();
             console.MarkupLineInterpolated(

@@ -35,12 +35,20 @@ public sealed class PoolUploader(StorageAccount storage, StorageLayout layout, L
         uploaded.MaxValue = labelled.MaxValue = pool.Count;
 
         using var uploading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var upload = Uploads.ForEachAsync(pool.Count, () => uploaded.Increment(1), uploading.Token, async (i, ct) =>
+        // Notices wake the local host's watcher, which may have slowed its listings while the demo set up gold and A.
+        var notices = new IncomingNotices(storage, layout);
+        var upload = UploadAsync();
+        async Task UploadAsync()
         {
-            var png = GoldSeeder.Png(pool, i);
-            contents[i] = ContentAddress.Of(png);
-            await incoming.GetBlobClient(BlobName(i)).UploadAsync(new BinaryData(png), overwrite: true, ct);
-        });
+            await Uploads.ForEachAsync(pool.Count, () => uploaded.Increment(1), uploading.Token, async (i, ct) =>
+            {
+                var png = GoldSeeder.Png(pool, i);
+                contents[i] = ContentAddress.Of(png);
+                await incoming.GetBlobClient(BlobName(i)).UploadAsync(new BinaryData(png), overwrite: true, ct);
+                await notices.UploadedAsync(cancellationToken: ct);
+            });
+            await notices.UploadedAsync(force: true, uploading.Token);
+        }
         try
         {
             var (expected, distinctKnown) = (pool.Count, false);

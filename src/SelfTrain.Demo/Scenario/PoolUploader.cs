@@ -1,7 +1,9 @@
+using Azure.Storage.Blobs;
 using SelfTrain.Client;
 using SelfTrain.Core;
 using SelfTrain.Core.Data;
 using SelfTrain.Core.Labels;
+using SelfTrain.Serving;
 using SelfTrain.Storage;
 using Spectre.Console;
 
@@ -23,6 +25,9 @@ public sealed class PoolUploader(StorageAccount storage, StorageLayout layout, L
     /// </summary>
     private static TimeSpan CountInterval(int images) => TimeSpan.FromSeconds(Math.Clamp(images / 2000, 5, 30));
 
+    /// <summary>Once the upload is done, how often the sweep's watermark (one small read) is checked between counts.</summary>
+    private static readonly TimeSpan WatermarkInterval = TimeSpan.FromSeconds(1);
+
     public static string BlobName(int index) => $"pool-{index:D5}.png";
 
     /// <summary>Uploads the pool and waits until every distinct image has its row; returns each image's content address.</summary>
@@ -32,6 +37,7 @@ public sealed class PoolUploader(StorageAccount storage, StorageLayout layout, L
         var incoming = storage.Blobs.GetBlobContainerClient(layout.Incoming);
         await incoming.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var contents = new ContentAddress[pool.Count];
+        var modified = new DateTimeOffset[pool.Count]; // by the storage's clock
         uploaded.MaxValue = labelled.MaxValue = pool.Count;
 
         using var uploading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -44,7 +50,7 @@ public sealed class PoolUploader(StorageAccount storage, StorageLayout layout, L
             {
                 var png = GoldSeeder.Png(pool, i);
                 contents[i] = ContentAddress.Of(png);
-                await incoming.GetBlobClient(BlobName(i)).UploadAsync(new BinaryData(png), overwrite: true, ct);
+                modified[i] = (await incoming.GetBlobClient(BlobName(i)).UploadAsync(new BinaryData(png), overwrite: true, ct)).Value.LastModified;
                 await notices.UploadedAsync(cancellationToken: ct);
             });
             await notices.UploadedAsync(force: true, uploading.Token);
@@ -52,10 +58,12 @@ public sealed class PoolUploader(StorageAccount storage, StorageLayout layout, L
         try
         {
             var (expected, distinctKnown) = (pool.Count, false);
-            var (count, lastChange) = (0, DateTime.UtcNow);
+            var (count, lastChange, swept) = (0, DateTime.UtcNow, false);
             while (!upload.IsCompleted || count < expected)
             {
-                await Task.Delay(CountInterval(pool.Count), cancellationToken);
+                // Counting reads every row; once a sweep has passed the last upload, only the interval brings the next count.
+                if (upload.IsCompletedSuccessfully && !swept) swept = await WaitForSweepAsync(incoming, modified.Max(), CountInterval(pool.Count), cancellationToken);
+                else await Task.Delay(CountInterval(pool.Count), cancellationToken);
                 if (upload.IsCompletedSuccessfully && !distinctKnown)
                 {
                     expected = contents.Distinct().Count();
@@ -76,6 +84,21 @@ public sealed class PoolUploader(StorageAccount storage, StorageLayout layout, L
             await uploading.CancelAsync();
             await upload.ContinueWith(_ => { }, TaskScheduler.Default); // observed above when it mattered
         }
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="longest"/> for the sweep's watermark to pass the last upload: then a pass that began
+    /// after it has labelled everything, and the rows are worth counting at once rather than at the next interval.
+    /// </summary>
+    /// <returns>Whether the watermark passed it.</returns>
+    private static async Task<bool> WaitForSweepAsync(BlobContainerClient incoming, DateTimeOffset lastUpload, TimeSpan longest, CancellationToken cancellationToken)
+    {
+        for (var waited = TimeSpan.Zero; waited < longest; waited += WatermarkInterval)
+        {
+            if ((await IncomingWatermark.ReadAsync(incoming, cancellationToken))?.Value > lastUpload) return true;
+            await Task.Delay(WatermarkInterval, cancellationToken);
+        }
+        return false;
     }
 
     /// <summary>Every label row, by content: the teacher's probabilities for each pool image.</summary>

@@ -40,11 +40,12 @@ public static class ImagesCommand
             if (files.Count == 0) throw new CheckFailedException($"{directory} holds no file", ["name a folder of images"]);
             var names = files.Select(f => $"{root}/{Path.GetRelativePath(directory, f.FullName).Replace('\\', '/')}").ToArray();
 
-            var incoming = connection.Account(parse).Blobs.GetBlobContainerClient(connection.Layout.Incoming);
+            var account = connection.Account(parse); // one credential for the blobs and the notices
+            var incoming = account.Blobs.GetBlobContainerClient(connection.Layout.Incoming);
             await incoming.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             var outcomes = new Outcome[files.Count];
             // Notices tell a local host's watcher to list at once; where none runs (Azure) Event Grid delivers instead.
-            var notices = new IncomingNotices(connection.Account(parse), connection.Layout);
+            var notices = new IncomingNotices(account, connection.Layout);
             await console.Progress().StartAsync(async progress =>
             {
                 var task = progress.AddTask("uploading to incoming/", maxValue: files.Count);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using System.Text.Json;
 using SelfTrain.Core;
 using SelfTrain.Core.Data;
@@ -125,7 +126,7 @@ public static class ExperimentPropagationCommand
         var (predicted, accepted, correct) = (new int[Classes], new int[Classes], new int[Classes]);
         for (var i = 0; i < probabilities.Length; i++)
         {
-            var c = Argmax(probabilities[i]);
+            var c = TensorPrimitives.IndexOfMax<float>(probabilities[i]);
             predicted[c]++;
             if (probabilities[i][c] < thresholds[c].Threshold) continue;
             accepted[c]++;
@@ -133,6 +134,4 @@ public static class ExperimentPropagationCommand
         }
         return [.. Enumerable.Range(0, Classes).Select(c => new ClassAudit(predicted[c], accepted[c], correct[c]))];
     }
-
-    private static int Argmax(float[] p) => Array.IndexOf(p, p.Max());
 }

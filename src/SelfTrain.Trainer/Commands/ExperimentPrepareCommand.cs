@@ -13,7 +13,7 @@ using SelfTrain.Trainer.Teacher;
 namespace SelfTrain.Trainer.Commands;
 
 /// <summary>
-/// `experiment-prepare --work DIR [--gold 2000] [--teacher-size 64] [--precision 0.9] [--temperature T] [--epochs 10] [--seed 1]`:
+/// `experiment-prepare --work DIR [--gold 2000] [--pool N] [--teacher-size 64] [--precision 0.9] [--temperature T] [--epochs 10] [--seed 1]`:
 /// the first half of the "can B beat A" experiment on Fashion-MNIST. Draws the gold images from the training set,
 /// trains model A on them, lets A label the other training images, calibrates per-class thresholds on A's
 /// out-of-fold probabilities for the gold images (and reports the temperature that would calibrate them), writes the gold and pool shards, one training job per recipe and
@@ -25,6 +25,8 @@ public static class ExperimentPrepareCommand
     {
         var workOption = CommonOptions.RequiredPath("--work", "the experiment's folder");
         var goldOption = CommonOptions.Positive("--gold", "gold images drawn from the training set", 2000);
+        var poolOption = new Option<int?>("--pool") { Description = "pool images A labels, drawn after the gold (default: all the other training images)" };
+        CommonOptions.Require(poolOption, value => value is null or > 0, "--pool must be positive.");
         var sizeOption = CommonOptions.Positive("--teacher-size", "model A's input size in pixels", 64);
         var precisionOption = CommonOptions.Fraction("--precision", "precision the per-class thresholds aim for", 0.9);
         var temperatureOption = new Option<double>("--temperature") { Description = "softening of A's probabilities in the jobs", DefaultValueFactory = _ => 1.0 };
@@ -34,14 +36,14 @@ public static class ExperimentPrepareCommand
         var threadsOption = CommonOptions.Threads();
         var command = new Command("experiment-prepare", "Prepares the can-B-beat-A experiment: model A, its labels, shards and one job per recipe.")
         {
-            workOption, goldOption, sizeOption, precisionOption, temperatureOption, epochsOption, seedOption, threadsOption,
+            workOption, goldOption, poolOption, sizeOption, precisionOption, temperatureOption, epochsOption, seedOption, threadsOption,
         };
-        command.SetAction((parse, _) => RunAsync(parse.GetValue(workOption)!, parse.GetValue(goldOption), parse.GetValue(sizeOption), parse.GetValue(precisionOption),
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(workOption)!, parse.GetValue(goldOption), parse.GetValue(poolOption), parse.GetValue(sizeOption), parse.GetValue(precisionOption),
             parse.GetValue(temperatureOption), parse.GetValue(epochsOption), parse.GetValue(seedOption), parse.GetValue(threadsOption)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string work, int goldCount, int size, double precision, double temperature, int epochs, int seed, int threads)
+    private static async Task<int> RunAsync(string work, int goldCount, int? poolCount, int size, double precision, double temperature, int epochs, int seed, int threads)
     {
         Directory.CreateDirectory(Path.Combine(work, "shards"));
         Directory.CreateDirectory(Path.Combine(work, "models"));
@@ -53,7 +55,7 @@ public static class ExperimentPrepareCommand
         var order = Enumerable.Range(0, train.Count).ToArray();
         new Random(seed).Shuffle(order);
         var gold = train.Select(order[..goldCount]);
-        var pool = train.Select(order[goldCount..]);
+        var pool = train.Select(order[goldCount..Math.Min(train.Count, goldCount + (poolCount ?? train.Count))]);
 
         var teacher = new TransferTeacher(threads: threads);
         var features = teacher.Featurize(gold, size);

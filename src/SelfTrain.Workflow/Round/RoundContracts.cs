@@ -23,7 +23,7 @@ public sealed record RoundRequest
 
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 128;
-    public double GoldShare { get; init; } = 0.25;
+    public double GoldShare { get; init; } = RecipeHyperparameters.DefaultGoldShare;
     public double Temperature { get; init; } = 1.0;
     public int Seed { get; init; } = 1;
 

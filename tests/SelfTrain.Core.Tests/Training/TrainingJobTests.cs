@@ -1,3 +1,4 @@
+using SelfTrain.Core.Evaluation;
 using SelfTrain.Core.Training;
 
 namespace SelfTrain.Core.Tests.Training;
@@ -46,6 +47,15 @@ public sealed class TrainingJobTests
         Assert.Contains("inputSize 4", error.Message);
         Assert.Contains("classThresholds must hold 3 values", error.Message);
         Assert.Contains("epochs 0", error.Message);
+    }
+
+    [Fact]
+    public void A_class_no_cut_reaches_may_accept_nothing_but_a_threshold_above_that_is_a_problem()
+    {
+        var closed = Job() with { Hyperparameters = new RecipeHyperparameters { ClassThresholds = [0.9, ConfidenceThresholds.Never, 0.95] } };
+        Assert.Empty(closed.Problems());
+        var beyond = Job() with { Hyperparameters = new RecipeHyperparameters { ClassThresholds = [0.9, 1.5, 0.95] } };
+        Assert.Contains(beyond.Problems(), p => p.StartsWith("classThresholds must hold 3 values", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -19,9 +19,12 @@ public sealed record PredictionResponse(string Label, int ClassIndex, float Conf
 /// <summary>
 /// <c>POST /api/predict</c>: an image as the raw body or as multipart field <c>image</c>; answers the champion's
 /// prediction. <c>?top=k</c> (default 5) sizes the ranking; <c>?capture=true</c> also stores the image in
-/// <c>incoming/</c>, where it is labelled like any upload. Errors are RFC 7807 problem+json.
+/// <c>incoming/</c>, where it is labelled like any upload: where the host registers <see cref="IncomingNotices"/>
+/// (the local host, which has no Event Grid) a new capture leaves one, spaced like any uploader's. Errors are RFC 7807
+/// problem+json.
 /// </summary>
-public sealed class PredictHandler(ServedModel champion, StorageAccount storage, StorageLayout layout, ServingOptions options)
+public sealed class PredictHandler(ServedModel champion, StorageAccount storage, StorageLayout layout, ServingOptions options,
+    IncomingNotices? notices = null)
 {
     public const string Route = "predict";
     public const string FormField = "image";
@@ -113,7 +116,11 @@ public sealed class PredictHandler(ServedModel champion, StorageAccount storage,
             await incoming.GetBlobClient($"captured/{ContentAddress.Of(bytes).Hex}").UploadAsync(BinaryData.FromBytes(bytes),
                 new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
         }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412) { }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return; // stored before, and noticed then
+        }
+        if (notices is not null) await notices.UploadedAsync(cancellationToken: cancellationToken);
     }
 
     private static IResult Rejected(ImageRejectedException rejection) => rejection.Reason switch

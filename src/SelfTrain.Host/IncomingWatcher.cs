@@ -1,5 +1,6 @@
 using Azure;
 using Microsoft.Extensions.Logging;
+using SelfTrain.Inference;
 using SelfTrain.Serving;
 using SelfTrain.Storage;
 
@@ -10,12 +11,15 @@ namespace SelfTrain.Host;
 /// <c>incoming/</c> for every blob without a checkpoint, whatever its age, so it is both the trigger and the safety
 /// net. Overwriting a blob clears its metadata, so a changed blob is seen again; a restart resumes from the marks, and
 /// a blob labelled twice after a crash between row and mark changes nothing (rows are idempotent). Between listings
-/// it checks for uploaders' <see cref="IncomingNotices"/> and lists at once when one waits.
+/// it checks for uploaders' <see cref="IncomingNotices"/> and lists at once when one waits. While no champion serves
+/// it does not list at all: it looks for one as often as the champion pointer is read, so images that waited for the
+/// first champion are labelled as soon as it serves, however long the idle back-off had grown.
 /// </summary>
-public sealed partial class IncomingWatcher(IncomingSweeper sweeper, IncomingNotices notices, ServingOptions options, BackgroundLoopStatus status,
-    TimeProvider clock, ILogger<IncomingWatcher> logger) : BackgroundLoop(status, clock, logger)
+public sealed partial class IncomingWatcher(IncomingSweeper sweeper, IncomingNotices notices, ServedModel champion, ServingOptions options,
+    BackgroundLoopStatus status, TimeProvider clock, ILogger<IncomingWatcher> logger) : BackgroundLoop(status, clock, logger)
 {
     private TimeSpan _idleWait = options.IncomingPollInterval;
+    private bool _waitingForChampion;
 
     public override string Name => "incoming-watcher";
 
@@ -25,15 +29,17 @@ public sealed partial class IncomingWatcher(IncomingSweeper sweeper, IncomingNot
     protected override async Task<TimeSpan> RunOnceAsync(CancellationToken cancellationToken)
     {
         var started = Clock.GetTimestamp();
-        var labelled = 0;
+        if (champion.Version is null) return WaitForChampion();
+        int labelled;
         try
         {
             labelled = await LabelPendingAsync(cancellationToken);
         }
         catch (NoChampionException)
         {
-            LogWaitingForChampion(); // not a failure: the images wait in place until a champion serves
+            return WaitForChampion(); // withdrawn during the pass
         }
+        _waitingForChampion = false;
         if (labelled > 0)
         {
             _idleWait = options.IncomingPollInterval;
@@ -43,6 +49,15 @@ public sealed partial class IncomingWatcher(IncomingSweeper sweeper, IncomingNot
         var wait = Max(_idleWait, Clock.GetElapsedTime(started) * 9);
         _idleWait = Min(_idleWait * 2, Max(options.IncomingIdlePollInterval, options.IncomingPollInterval));
         return wait;
+    }
+
+    /// <summary>Not a failure: the images wait in place until a champion serves, and the back-off starts again then.</summary>
+    private TimeSpan WaitForChampion()
+    {
+        if (!_waitingForChampion) LogWaitingForChampion();
+        _waitingForChampion = true;
+        _idleWait = options.IncomingPollInterval;
+        return options.ChampionPollInterval;
     }
 
     /// <summary>Waits for the next listing, or until an uploader's notice says something arrived.</summary>

@@ -79,4 +79,59 @@ public sealed class IncomingWatcherTests
         await Eventually.HoldsAsync(async () => await labels.CountAsync() == 1, TimeSpan.FromSeconds(30), "the image labelled",
             () => string.Join("; ", loops.Snapshot()));
     }
+
+    [Fact]
+    public async Task A_captured_prediction_leaves_a_notice_so_its_image_is_labelled_though_the_next_listing_is_an_hour_away()
+    {
+        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string>
+        {
+            ["Serving:IncomingPollInterval"] = "01:00:00",
+            ["Serving:IncomingIdlePollInterval"] = "01:00:00",
+            ["Serving:IncomingNoticeInterval"] = "00:00:00.100",
+        });
+        var client = fixture.Factory.CreateClient();
+        await fixture.Models.RegisterChampionAsync(new LinearTestModel("champion-1", classes: 10, width: 28, height: 28));
+        await fixture.WaitForChampionAsync(client, "champion-1");
+        var loops = fixture.Factory.Services.GetRequiredService<BackgroundLoopStatus>();
+        await Eventually.HoldsAsync(() => loops.Snapshot().Any(l => l.Name == "incoming-watcher" && l.LastSuccess is not null),
+            TimeSpan.FromSeconds(30), "the watcher's first listing, which found nothing");
+        // The watcher creates the notices queue on its first check of the wait.
+        var queue = fixture.Scope.Account.Queues.GetQueueClient(fixture.Scope.Layout.IncomingNotices);
+        await Eventually.HoldsAsync(async () => (await queue.ExistsAsync()).Value, TimeSpan.FromSeconds(10), "the notices queue");
+
+        var png = TestImages.Png(28, 28, seed: 9, gray: true);
+        using var content = new ByteArrayContent(png);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+        using var response = await client.PostAsync("/api/predict?capture=true", content);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+
+        await Eventually.HoldsAsync(async () => await fixture.Labels.GetAsync(ContentAddress.Of(png)) is not null, TimeSpan.FromSeconds(30),
+            "the captured image labelled", () => string.Join("; ", loops.Snapshot()));
+    }
+
+    [Fact]
+    public async Task Images_that_waited_for_the_first_champion_are_labelled_when_it_serves_though_idle_listings_are_an_hour_apart()
+    {
+        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string>
+        {
+            ["Serving:IncomingPollInterval"] = "01:00:00",
+            ["Serving:IncomingIdlePollInterval"] = "01:00:00",
+        });
+        var labels = new LabelStore(fixture.Scope.Account, fixture.Scope.Layout);
+        var incoming = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Incoming);
+        await incoming.CreateIfNotExistsAsync();
+        var images = Enumerable.Range(0, 5).Select(i => TestImages.Png(28, 28, seed: 200 + i, gray: true)).ToArray();
+        for (var i = 0; i < images.Length; i++) await incoming.GetBlobClient($"early/{i}.png").UploadAsync(BinaryData.FromBytes(images[i]));
+
+        var client = fixture.Factory.CreateClient(); // starts the host, with nothing to serve
+        var loops = fixture.Factory.Services.GetRequiredService<BackgroundLoopStatus>();
+        await Eventually.HoldsAsync(() => loops.Snapshot().Any(l => l.Name == "incoming-watcher" && l.LastSuccess is not null),
+            TimeSpan.FromSeconds(30), "the watcher's first pass, with no champion");
+        Assert.Equal(0, await labels.CountAsync());
+
+        await fixture.Models.RegisterChampionAsync(new LinearTestModel("champion-1", classes: 10, width: 28, height: 28));
+        await fixture.WaitForChampionAsync(client, "champion-1");
+        await Eventually.HoldsAsync(async () => await labels.CountAsync() == images.Length, TimeSpan.FromSeconds(30), "every waiting image labelled",
+            () => string.Join("; ", loops.Snapshot()));
+    }
 }

@@ -12,6 +12,7 @@ public sealed class AblationStepsTests
         GoldShare = 0.3,
         Dropout = 0.2,
         ClassThresholds = [0.9, 0.8, 0.95],
+        EmaDecay = 0.995,
         Augmentation = new AugmentationOptions { Flips = true, MaxShift = 3 },
     };
 
@@ -20,9 +21,12 @@ public sealed class AblationStepsTests
     {
         var steps = AblationSteps.Of(Round);
 
-        Assert.Equal([AblationSteps.Thresholds, AblationSteps.SoftLabels, AblationSteps.Noise, AblationSteps.GoldAndClassFill], steps.Select(s => s.Name));
-        var (thresholds, soft, noise, fill) = (steps[0].Hyperparameters, steps[1].Hyperparameters, steps[2].Hyperparameters, steps[3].Hyperparameters);
-        Assert.Equal(Round with { ClassThresholds = null }, fill);
+        Assert.Equal([AblationSteps.Thresholds, AblationSteps.SoftLabels, AblationSteps.Noise, AblationSteps.GoldAndClassFill, AblationSteps.WeightAveraging],
+            steps.Select(s => s.Name));
+        var (thresholds, soft, noise, fill, averaged) =
+            (steps[0].Hyperparameters, steps[1].Hyperparameters, steps[2].Hyperparameters, steps[3].Hyperparameters, steps[4].Hyperparameters);
+        Assert.Equal(Round with { ClassThresholds = null }, averaged);
+        Assert.Equal(averaged with { EmaDecay = null }, fill);
         Assert.Equal(fill with { GoldShare = 0, Balance = BalanceMode.None }, noise);
         Assert.Equal(noise with { Dropout = 0, Augmentation = Round.Augmentation with { Translate = false, Flips = false, RandomErasing = false } }, soft);
         Assert.Equal(soft.Temperature, Round.Temperature);

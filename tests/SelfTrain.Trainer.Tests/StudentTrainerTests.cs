@@ -101,6 +101,18 @@ public sealed class StudentTrainerTests
     }
 
     [Fact]
+    public void With_ema_decay_the_job_exports_the_averaged_weights_and_records_the_decay()
+    {
+        var samples = Samples();
+        var last = new StudentTrainer(Cpu).Train(Job() with { Hyperparameters = Job().Hyperparameters with { EmaDecay = null } }, samples);
+        var averaged = new StudentTrainer(Cpu).Train(Job() with { Hyperparameters = Job().Hyperparameters with { EmaDecay = 0.99 } }, samples);
+        Assert.NotEqual(last.Onnx, averaged.Onnx);
+        Assert.Equal("none", last.Manifest.Lineage!.Hyperparameters["emaDecay"]);
+        Assert.Equal("0.99", averaged.Manifest.Lineage!.Hyperparameters["emaDecay"]);
+        Assert.True(averaged.Manifest.Lineage.TrainingCurve[^1].HeldOutAccuracy > 0.4, $"{averaged.Manifest.Lineage.TrainingCurve[^1].HeldOutAccuracy}");
+    }
+
+    [Fact]
     public void Another_seed_gives_another_model()
     {
         var samples = Samples();

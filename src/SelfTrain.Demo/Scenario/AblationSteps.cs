@@ -16,6 +16,7 @@ public static class AblationSteps
     public const string SoftLabels = "+ soft labels";
     public const string Noise = "+ noise";
     public const string GoldAndClassFill = "+ gold in every batch, class fill";
+    public const string WeightAveraging = "+ weight averaging";
 
     /// <summary>
     /// At this temperature the target p^(1/T) of an accepted pseudo-label is its argmax to float precision: calibrated
@@ -27,7 +28,7 @@ public static class AblationSteps
     public static IReadOnlyList<AblationStep> Of(RecipeHyperparameters round)
     {
         var recipe = round with { ClassThresholds = null }; // the shards hold only what the thresholds accepted
-        var fill = recipe;
+        var fill = recipe with { EmaDecay = null };
         var noise = fill with { GoldShare = 0, Balance = BalanceMode.None };
         var soft = noise with
         {
@@ -40,7 +41,8 @@ public static class AblationSteps
             new(Thresholds, "only the pseudo-labels above the per-class thresholds, as hard labels; classes not balanced", thresholds),
             new(SoftLabels, "the teacher's distribution instead of its argmax", soft),
             new(Noise, "augmentation and dropout on the student", noise),
-            new(GoldAndClassFill, "gold images in every batch; each class's gold joins its pseudo-labels and classes are balanced (the round's recipe)", fill),
+            new(GoldAndClassFill, "gold images in every batch; each class's gold joins its pseudo-labels and classes are balanced", fill),
+            new(WeightAveraging, "the moving average of the student's weights is exported, not its last step's (the round's recipe)", recipe),
         ];
     }
 

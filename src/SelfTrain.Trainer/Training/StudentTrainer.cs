@@ -15,7 +15,8 @@ namespace SelfTrain.Trainer.Training;
 /// <summary>
 /// Trains the student a job names on its samples with the job's recipe and returns the exported model and its
 /// manifest. One loop serves every recipe: each batch is a set of samples with a target distribution (one-hot for
-/// hard labels), trained with weighted soft cross-entropy, AdamW and a cosine learning-rate schedule.
+/// hard labels), trained with weighted soft cross-entropy, AdamW and a cosine learning-rate schedule; with
+/// <see cref="RecipeHyperparameters.EmaDecay"/> the job exports the moving average of the weights.
 /// </summary>
 public sealed class StudentTrainer(TrainerOptions? options = null, ILogger? logger = null, TimeProvider? clock = null)
 {
@@ -63,6 +64,8 @@ public sealed class StudentTrainer(TrainerOptions? options = null, ILogger? logg
         var batchesPerEpoch = BatchesPerEpoch(set, hp, goldShare);
         var totalSteps = hp.Epochs * batchesPerEpoch;
         using var optimizer = optim.AdamW(student.parameters(), hp.LearningRate, weight_decay: hp.WeightDecay);
+        using var average = noisy && hp.EmaDecay is { } decay ? new WeightAverage(student, hp.Dropout, decay) : null;
+        var exported = average?.Averaged ?? student;
 
         var curve = new List<EpochRecord>();
         var goldStream = new CyclingSampler(set.Gold, random);
@@ -79,10 +82,11 @@ public sealed class StudentTrainer(TrainerOptions? options = null, ILogger? logg
                 cancellationToken.ThrowIfCancellationRequested();
                 SetLearningRate(optimizer, hp.LearningRate, step++, totalSteps);
                 lossSum += TrainStep(student, optimizer, set, batch, augmenter, random, device, classCount) * batch.Length;
+                average?.Update();
                 images += batch.Length;
             }
             watch.Stop();
-            var record = new EpochRecord(epoch, lossSum / Math.Max(images, 1), Evaluate(student, set, normalization, device, channels, size),
+            var record = new EpochRecord(epoch, lossSum / Math.Max(images, 1), Evaluate(exported, set, normalization, device, channels, size),
                 images / Math.Max(watch.Elapsed.TotalSeconds, 1e-9));
             curve.Add(record);
             _logger.LogInformation("Epoch {Epoch}/{Epochs}: loss {Loss:F4}, held-back accuracy {Accuracy:P2}, {ImagesPerSecond:F0} images/s",
@@ -91,10 +95,10 @@ public sealed class StudentTrainer(TrainerOptions? options = null, ILogger? logg
                 new KeyValuePair<string, object?>("selftrain.device", device.type.ToString()));
         }
 
-        student.eval();
-        student.to(CPU);
-        var onnx = OnnxExporter.Export(student);
-        return new TrainingResult(onnx, Manifest(job, normalization, curve, student.EmbeddingDimensions));
+        exported.eval();
+        exported.to(CPU);
+        var onnx = OnnxExporter.Export(exported);
+        return new TrainingResult(onnx, Manifest(job, normalization, curve, exported.EmbeddingDimensions));
     }
 
     private int BatchesPerEpoch(TrainingSet set, RecipeHyperparameters hp, double goldShare)

@@ -58,6 +58,18 @@ public sealed class TrainingJobTests
         Assert.Contains(beyond.Problems(), p => p.StartsWith("classThresholds must hold 3 values", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(-0.1)]
+    [InlineData(double.NaN)]
+    public void An_ema_decay_outside_0_to_1_is_a_problem_and_none_means_the_last_weights(double decay)
+    {
+        Assert.Contains((Job() with { Hyperparameters = new RecipeHyperparameters { EmaDecay = decay } }).Problems(),
+            p => p.StartsWith("emaDecay", StringComparison.Ordinal));
+        Assert.Empty((Job() with { Hyperparameters = new RecipeHyperparameters { EmaDecay = null } }).Problems());
+        Assert.Empty((Job() with { Hyperparameters = new RecipeHyperparameters { EmaDecay = 0 } }).Problems());
+    }
+
     [Fact]
     public void Pseudo_label_recipes_need_a_teacher_but_supervised_does_not()
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SelfTrain.Core.Evaluation;
 using SelfTrain.Reporting;
 
 namespace SelfTrain.Workflow.Round.Report;
@@ -74,7 +75,7 @@ public static class RoundMarkdown
                 $"| {ReportText.Cell(k < result.Classes.Count ? result.Classes[k] : $"class {k}")} | {Threshold(teacher?.Threshold)} | {Count(result.Pool?.TeacherPerClass, k)} | {Threshold(threshold.Threshold)} | {ReportText.Percent(threshold.EstimatedPrecision)} | {Count(result.Pool?.PerClass, k)} |");
         }
 
-        static string Threshold(double? t) => t is not { } value ? "—" : value > 1 ? "none reach the target" : value.ToString("0.000", CultureInfo.InvariantCulture);
+        static string Threshold(double? t) => t is not { } value ? "—" : value >= ConfidenceThresholds.Never ? "none reach the target" : value.ToString("0.000", CultureInfo.InvariantCulture);
         static string Count(IReadOnlyList<int>? counts, int k) => counts is not null && k < counts.Count ? counts[k].ToString(CultureInfo.InvariantCulture) : "—";
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SelfTrain.Core.Evaluation;
 using SelfTrain.Reporting;
 
 namespace SelfTrain.Workflow.Round.Report;
@@ -38,7 +39,7 @@ public static class RoundSummary
             double? after = candidate is not null && c < candidate.Recall.Count ? candidate.Recall[c] : null;
             return new RoundClassLine(
                 classes[c],
-                threshold is null ? "—" : threshold.Threshold > 1 ? "none reach it" : threshold.Threshold.ToString("0.000", CultureInfo.InvariantCulture),
+                threshold is null ? "—" : threshold.Threshold >= ConfidenceThresholds.Never ? "none reach it" : threshold.Threshold.ToString("0.000", CultureInfo.InvariantCulture),
                 threshold is null ? "" : ReportText.Percent(threshold.EstimatedPrecision),
                 threshold is null ? "" : ReportText.Percent(threshold.Coverage),
                 result.Pool is { } pool && c < pool.PerClass.Count ? pool.PerClass[c].ToString("N0", CultureInfo.InvariantCulture) : "",

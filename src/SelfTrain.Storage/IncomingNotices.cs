@@ -41,9 +41,11 @@ public sealed class IncomingNotices(QueueClient queue, TimeProvider clock)
             await queue.SendMessageAsync("{}", visibilityTimeout: null, timeToLive: TimeToLive, cancellationToken);
             return true;
         }
-        catch (RequestFailedException ex) when (ex.Status is 403 or 404)
+        catch (RequestFailedException)
         {
-            return false; // no local host here, or this identity may not notify it: the listing schedule finds the blobs
+            // No local host here (404), this identity may not notify it (403), or storage is unreachable after the
+            // client's retries: the listing schedule finds the blobs.
+            return false;
         }
     }
 

@@ -36,6 +36,14 @@ public sealed class AblationStepsTests
     }
 
     [Fact]
+    public void A_round_that_does_not_average_its_weights_has_no_weight_averaging_step_and_ends_with_gold_and_class_fill()
+    {
+        var steps = AblationSteps.Of(Round with { EmaDecay = null });
+        Assert.Equal([AblationSteps.Thresholds, AblationSteps.SoftLabels, AblationSteps.Noise, AblationSteps.GoldAndClassFill], steps.Select(s => s.Name));
+        Assert.Equal(Round with { ClassThresholds = null, EmaDecay = null }, steps[^1].Hyperparameters);
+    }
+
+    [Fact]
     public void Only_the_steps_before_the_round_s_own_recipe_are_trained()
     {
         Assert.Equal(AblationSteps.Of(Round).Select(s => s.Name).SkipLast(1), AblationSteps.ToTrain(Round).Select(s => s.Name));

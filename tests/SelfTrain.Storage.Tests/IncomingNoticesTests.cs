@@ -16,6 +16,17 @@ public sealed class IncomingNoticesTests
     }
 
     [Fact]
+    public async Task A_notice_that_cannot_be_delivered_is_skipped_rather_than_failing_the_upload()
+    {
+        // Nothing listens on the discard port; no retries, so the refusal comes at once.
+        var unreachable = new Azure.Storage.Queues.QueueClient(new Uri("http://127.0.0.1:9/devstoreaccount1/incoming-notices"),
+            new Azure.Storage.Queues.QueueClientOptions { Retry = { MaxRetries = 0 } });
+        var notices = new IncomingNotices(unreachable, TimeProvider.System);
+
+        Assert.False(await notices.UploadedAsync(force: true));
+    }
+
+    [Fact]
     public async Task The_watcher_takes_every_waiting_notice_at_once_and_an_uploader_leaves_at_most_one_a_second()
     {
         await using var scope = await AzuriteStorage.CreateScopeAsync();

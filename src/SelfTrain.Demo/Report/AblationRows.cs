@@ -24,7 +24,7 @@ public static class AblationRows
 
         var rows = new List<AblationRow>
         {
-            new(NaiveCopy, "A's argmax label for every pool image, classes oversampled, no gold, no noise, no weight averaging", Scored(s => s.Role == "naive", "naive copy")),
+            new(NaiveCopy, "A's argmax label for every pool image, classes oversampled, no gold, no noise", Scored(s => s.Role == "naive", "naive copy")),
         };
         rows.AddRange(steps.SkipLast(1).Select(step => new AblationRow(step.Name, step.Adds, Scored(s => s.Role == step.Name, $"step '{step.Name}'"))));
         rows.Add(new AblationRow(steps[^1].Name, steps[^1].Adds, Scored(s => s.Version == first.Candidate, "round 1 candidate")));

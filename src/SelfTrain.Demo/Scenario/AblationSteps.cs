@@ -24,6 +24,8 @@ public static class AblationSteps
     /// </summary>
     private const double ArgmaxTemperature = 0.01;
 
+    private const string TheRound = " (the round's recipe)";
+
     /// <summary>The steps, in order; the last one's hyperparameters are <paramref name="round"/>'s.</summary>
     public static IReadOnlyList<AblationStep> Of(RecipeHyperparameters round)
     {
@@ -41,8 +43,11 @@ public static class AblationSteps
             new(Thresholds, "only the pseudo-labels above the per-class thresholds, as hard labels; classes not balanced", thresholds),
             new(SoftLabels, "the teacher's distribution instead of its argmax", soft),
             new(Noise, "augmentation and dropout on the student", noise),
-            new(GoldAndClassFill, "gold images in every batch; each class's gold joins its pseudo-labels and classes are balanced", fill),
-            new(WeightAveraging, "the moving average of the student's weights is exported, not its last step's (the round's recipe)", recipe),
+            new(GoldAndClassFill, "gold images in every batch; each class's gold joins its pseudo-labels and classes are balanced"
+                + (round.EmaDecay is null ? TheRound : ""), fill),
+            // Only where the round averages its weights (emaDecay; off by default), or the step would repeat the one before.
+            .. round.EmaDecay is null ? Array.Empty<AblationStep>()
+                : [new(WeightAveraging, "the moving average of the student's weights is exported, not its last step's" + TheRound, recipe)],
         ];
     }
 

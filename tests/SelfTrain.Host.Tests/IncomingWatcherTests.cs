@@ -9,6 +9,22 @@ namespace SelfTrain.Host.Tests;
 /// <summary>The local host's watcher is both the trigger and the safety net for <c>incoming/</c>.</summary>
 public sealed class IncomingWatcherTests
 {
+    /// <summary>Listings an hour apart, so only a notice (checked every 100 ms) or a new champion can start one in a test.</summary>
+    private static readonly Dictionary<string, string> ListingsAnHourApart = new()
+    {
+        ["Serving:IncomingPollInterval"] = "01:00:00",
+        ["Serving:IncomingIdlePollInterval"] = "01:00:00",
+        ["Serving:IncomingNoticeInterval"] = "00:00:00.100",
+    };
+
+    /// <summary>Starts the host if it has not started and waits for the watcher's first pass; returns the loops' status.</summary>
+    private static async Task<BackgroundLoopStatus> WatcherFirstPassAsync(HostFixture fixture, string what)
+    {
+        var loops = fixture.Factory.Services.GetRequiredService<BackgroundLoopStatus>();
+        await Eventually.HoldsAsync(() => loops.Snapshot().Any(l => l.Name == "incoming-watcher" && l.LastSuccess is not null), TimeSpan.FromSeconds(30), what);
+        return loops;
+    }
+
     [Fact]
     public async Task A_host_stopped_mid_burst_and_restarted_labels_every_blob_exactly_once()
     {
@@ -56,19 +72,12 @@ public sealed class IncomingWatcherTests
     [Fact]
     public async Task An_upload_with_its_notice_is_labelled_at_once_though_the_next_listing_is_an_hour_away()
     {
-        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string>
-        {
-            ["Serving:IncomingPollInterval"] = "01:00:00",
-            ["Serving:IncomingIdlePollInterval"] = "01:00:00",
-            ["Serving:IncomingNoticeInterval"] = "00:00:00.100",
-        });
+        await using var fixture = await HostFixture.CreateAsync(ListingsAnHourApart);
         var labels = new LabelStore(fixture.Scope.Account, fixture.Scope.Layout);
         var incoming = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Incoming);
         await fixture.Models.RegisterChampionAsync(new LinearTestModel("champion-1", classes: 10, width: 28, height: 28));
         await fixture.WaitForChampionAsync(fixture.Factory.CreateClient(), "champion-1");
-        var loops = fixture.Factory.Services.GetRequiredService<BackgroundLoopStatus>();
-        await Eventually.HoldsAsync(() => loops.Snapshot().Any(l => l.Name == "incoming-watcher" && l.LastSuccess is not null),
-            TimeSpan.FromSeconds(30), "the watcher's first listing, which found nothing");
+        var loops = await WatcherFirstPassAsync(fixture, "the watcher's first listing, which found nothing");
 
         await incoming.CreateIfNotExistsAsync();
         await incoming.GetBlobClient("after-a-quiet-spell.png").UploadAsync(BinaryData.FromBytes(TestImages.Png(28, 28, seed: 7, gray: true)));
@@ -83,18 +92,11 @@ public sealed class IncomingWatcherTests
     [Fact]
     public async Task A_captured_prediction_leaves_a_notice_so_its_image_is_labelled_though_the_next_listing_is_an_hour_away()
     {
-        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string>
-        {
-            ["Serving:IncomingPollInterval"] = "01:00:00",
-            ["Serving:IncomingIdlePollInterval"] = "01:00:00",
-            ["Serving:IncomingNoticeInterval"] = "00:00:00.100",
-        });
+        await using var fixture = await HostFixture.CreateAsync(ListingsAnHourApart);
         var client = fixture.Factory.CreateClient();
         await fixture.Models.RegisterChampionAsync(new LinearTestModel("champion-1", classes: 10, width: 28, height: 28));
         await fixture.WaitForChampionAsync(client, "champion-1");
-        var loops = fixture.Factory.Services.GetRequiredService<BackgroundLoopStatus>();
-        await Eventually.HoldsAsync(() => loops.Snapshot().Any(l => l.Name == "incoming-watcher" && l.LastSuccess is not null),
-            TimeSpan.FromSeconds(30), "the watcher's first listing, which found nothing");
+        var loops = await WatcherFirstPassAsync(fixture, "the watcher's first listing, which found nothing");
         // The watcher creates the notices queue on its first check of the wait.
         var queue = fixture.Scope.Account.Queues.GetQueueClient(fixture.Scope.Layout.IncomingNotices);
         await Eventually.HoldsAsync(async () => (await queue.ExistsAsync()).Value, TimeSpan.FromSeconds(10), "the notices queue");
@@ -112,11 +114,7 @@ public sealed class IncomingWatcherTests
     [Fact]
     public async Task Images_that_waited_for_the_first_champion_are_labelled_when_it_serves_though_idle_listings_are_an_hour_apart()
     {
-        await using var fixture = await HostFixture.CreateAsync(new Dictionary<string, string>
-        {
-            ["Serving:IncomingPollInterval"] = "01:00:00",
-            ["Serving:IncomingIdlePollInterval"] = "01:00:00",
-        });
+        await using var fixture = await HostFixture.CreateAsync(ListingsAnHourApart);
         var labels = new LabelStore(fixture.Scope.Account, fixture.Scope.Layout);
         var incoming = fixture.Scope.Account.Blobs.GetBlobContainerClient(fixture.Scope.Layout.Incoming);
         await incoming.CreateIfNotExistsAsync();
@@ -124,9 +122,7 @@ public sealed class IncomingWatcherTests
         for (var i = 0; i < images.Length; i++) await incoming.GetBlobClient($"early/{i}.png").UploadAsync(BinaryData.FromBytes(images[i]));
 
         var client = fixture.Factory.CreateClient(); // starts the host, with nothing to serve
-        var loops = fixture.Factory.Services.GetRequiredService<BackgroundLoopStatus>();
-        await Eventually.HoldsAsync(() => loops.Snapshot().Any(l => l.Name == "incoming-watcher" && l.LastSuccess is not null),
-            TimeSpan.FromSeconds(30), "the watcher's first pass, with no champion");
+        var loops = await WatcherFirstPassAsync(fixture, "the watcher's first pass, with no champion");
         Assert.Equal(0, await labels.CountAsync());
 
         await fixture.Models.RegisterChampionAsync(new LinearTestModel("champion-1", classes: 10, width: 28, height: 28));

@@ -1,5 +1,6 @@
 using SelfTrain.Trainer.Students;
 using SelfTrain.Trainer.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SelfTrain.Trainer.Tests;
@@ -19,7 +20,9 @@ public sealed class WeightAverageTests
         var start = weights.Select(w => w.data<float>().ToArray()).ToArray();
         for (var i = 0; i < weights.Length; i++) Assert.Equal(start[i], averaged[i].data<float>().ToArray());
 
-        using (no_grad()) foreach (var w in weights) w.add_(1f);
+        using (var one = 1f.ToScalar())
+        using (no_grad())
+            foreach (var w in weights) w.add_(one); // a held Scalar: TorchSharp does not keep a temporary one alive
         average.Update();
         // The first update's decay is min(0.9, 2 / 11): the average moves 9/11 of the way to the new weights.
         for (var i = 0; i < weights.Length; i++)

@@ -27,6 +27,10 @@
 #                                           a round's fan-out over that many label partitions on the local host, empty
 #                                           or holding N seeded pool images: seconds from POST /api/rounds to the
 #                                           training phase, host peak memory
+#   ./scripts/bench.sh storage [--images 10000]
+#                                           each storage request of the labelling path (upload, listing, download,
+#                                           per-blob mark, label rows, row count) over N PNGs on Azurite: wall seconds
+#                                           and CPU ms per image of the client and of the emulator
 #   ./scripts/bench.sh shards [--rows N]    one shard step over a partition of N label rows (default 200,000): time and
 #                                           peak resident memory
 # Without --model, model A (transfer-learned on 2,000 Fashion-MNIST images, 64 px) is built once into .tools/models.
@@ -140,6 +144,13 @@ print(json.dumps(line, separators=(",", ":")))' "${runs[@]}"
     start_azurite
     "$bench" labeling --model "$model" --storage "$AZURITE_CONNECTION_STRING" --storage-pid "$AZURITE_PID" "${rest[@]}"
     ;;
+  storage)
+    ensure_azurite
+    build tests/SelfTrain.Benchmarks
+    trap stop_azurite EXIT
+    start_azurite
+    "$bench" storage --storage "$AZURITE_CONNECTION_STRING" --storage-pid "$AZURITE_PID" "$@"
+    ;;
   shards)
     ensure_azurite
     build tests/SelfTrain.Benchmarks
@@ -189,6 +200,6 @@ print(json.dumps(line, separators=(",", ":")))' "${runs[@]}"
     fi
     ;;
   *)
-    die "usage: $0 training|labeling|predict|memory|embeddings|shards [options]"
+    die "usage: $0 training|labeling|predict|memory|embeddings|fanout|storage|shards [options]"
     ;;
 esac

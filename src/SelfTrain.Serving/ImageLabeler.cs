@@ -51,7 +51,16 @@ public sealed partial class ImageLabeler(StorageAccount storage, StorageLayout l
     /// </summary>
     /// <exception cref="NoChampionException">Nothing is served yet; nothing was written.</exception>
     public async Task<IReadOnlyList<LabelRecord>> LabelAsync(IReadOnlyList<IncomingImage> images, DateTimeOffset markFrom,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        await RecordAsync(Classify(images), markFrom, cancellationToken);
+
+    /// <summary>
+    /// The first half of <see cref="LabelAsync(IReadOnlyList{IncomingImage}, DateTimeOffset, CancellationToken)"/>: the
+    /// champion's answer for each image (one model run in chunks of the engine's batch size), written nowhere yet. A
+    /// sweep classifies the next batch while <see cref="RecordAsync"/> writes this one.
+    /// </summary>
+    /// <exception cref="NoChampionException">Nothing is served yet.</exception>
+    public LabelledBatch Classify(IReadOnlyList<IncomingImage> images)
     {
         using var lease = champion.TryAcquire() ?? throw new NoChampionException();
         var model = lease.Classifier;
@@ -81,16 +90,28 @@ public sealed partial class ImageLabeler(StorageAccount storage, StorageLayout l
                 Height = outcome?.Height ?? 0,
             };
         }).ToArray();
+        return new LabelledBatch(images, records, model.Manifest.Version);
+    }
 
+    /// <summary>
+    /// The second half: quarantines what was refused, writes the rows (one table transaction per partition), then marks
+    /// each labelled blob modified at or after <paramref name="markFrom"/> and removes each refused one.
+    /// </summary>
+    public async Task<IReadOnlyList<LabelRecord>> RecordAsync(LabelledBatch batch, DateTimeOffset markFrom, CancellationToken cancellationToken = default)
+    {
+        var (images, records) = (batch.Images, batch.Records);
+        using var span = SelfTrainTelemetry.Source.StartActivity("selftrain.write_labels");
+        span?.SetTag("selftrain.model", batch.ModelVersion);
+        span?.SetTag("selftrain.images", images.Count);
         var rejected = images.Zip(records).Where(x => x.Second.Status == LabelStatus.Rejected).ToArray();
         await Parallel.ForEachAsync(rejected, cancellationToken, async (x, ct) => await CopyToQuarantineAsync(x.First, x.Second, ct));
         await labels.RecordAsync(records, cancellationToken);
         foreach (var labelled in records.Where(r => r is { Status: LabelStatus.Labelled, Prediction: not null }).GroupBy(r => r.Prediction!.Label))
-            SelfTrainTelemetry.ImagesLabelled.Add(labelled.Count(), new KeyValuePair<string, object?>(SelfTrainTelemetry.ModelTag, model.Manifest.Version),
+            SelfTrainTelemetry.ImagesLabelled.Add(labelled.Count(), new KeyValuePair<string, object?>(SelfTrainTelemetry.ModelTag, batch.ModelVersion),
                 new KeyValuePair<string, object?>(SelfTrainTelemetry.ClassTag, labelled.Key));
         foreach (var reason in rejected.GroupBy(x => x.Second.RejectionReason))
             SelfTrainTelemetry.ImagesRejected.Add(reason.Count(), new KeyValuePair<string, object?>(SelfTrainTelemetry.ReasonTag, reason.Key),
-                new KeyValuePair<string, object?>(SelfTrainTelemetry.ModelTag, model.Manifest.Version));
+                new KeyValuePair<string, object?>(SelfTrainTelemetry.ModelTag, batch.ModelVersion));
         // A mark for each labelled blob the watermark will not cover, a delete for each rejected one: one small request
         // per blob, as many in flight as downloads, or they would pace the labelling.
         var toMark = images.Zip(records).Where(x => x.Second.Status == LabelStatus.Rejected || !(x.First.LastModified < markFrom));

@@ -14,8 +14,9 @@ namespace SelfTrain.Serving;
 /// Makes sure nothing uploaded is lost: finds the blobs of <c>incoming/</c> that carry no checkpoint (no row was
 /// written for them: a delivery that failed, an event that never came, a champion that was not there yet) and labels
 /// them through <see cref="ImageLabeler"/>. Downloads run ahead of labelling with bounded concurrency through a
-/// bounded channel; labelling goes in batches. Also drains what the Functions host sets aside: the blob trigger's
-/// poison queue and Event Grid's dead-lettered events, labelling the blobs they name.
+/// bounded channel; labelling goes in batches, each batch's rows written while the next is classified. Also drains
+/// what the Functions host sets aside: the blob trigger's poison queue and Event Grid's dead-lettered events,
+/// labelling the blobs they name.
 /// </summary>
 public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayout layout, ImageLabeler labeler, ServingOptions options,
     TimeProvider clock, ILogger<IncomingSweeper> logger)
@@ -37,12 +38,23 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
         if (await IncomingWatermark.ReadAsync(Incoming, cancellationToken) is not { } watermark) return 0; // nothing was ever uploaded
         var cutoff = clock.GetUtcNow() - minimumAge;
         var next = watermark.Next(cutoff);
-        var handled = await LabelPendingAsync(watermark, cutoff, next, cancellationToken);
+        var started = clock.GetTimestamp();
+        var pass = new PassCounts();
+        var handled = await LabelPendingAsync(watermark, cutoff, next, pass, cancellationToken);
         await watermark.AdvanceAsync(Incoming, next, cancellationToken);
+        if (handled > 0) LogPass(clock.GetElapsedTime(started).TotalSeconds, pass.Listed, handled, pass.Marked);
         return handled;
     }
 
-    private async Task<int> LabelPendingAsync(IncomingWatermark watermark, DateTimeOffset cutoff, DateTimeOffset next, CancellationToken cancellationToken)
+    /// <summary>What one pass cost in requests beyond its downloads and rows: blobs listed, and blobs marked one by one.</summary>
+    private sealed class PassCounts
+    {
+        public int Listed;
+        public int Marked;
+    }
+
+    private async Task<int> LabelPendingAsync(IncomingWatermark watermark, DateTimeOffset cutoff, DateTimeOffset next, PassCounts counts,
+        CancellationToken cancellationToken)
     {
         var downloads = Channel.CreateBounded<(IncomingImage Image, RateLimitLease Bytes)>(
             new BoundedChannelOptions(options.BatchSize * 2) { SingleReader = true });
@@ -61,7 +73,7 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
         {
             try
             {
-                await Parallel.ForEachAsync(PendingAsync(watermark, cutoff, pass.Token),
+                await Parallel.ForEachAsync(PendingAsync(watermark, cutoff, counts, pass.Token),
                     new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = pass.Token },
                     async (item, ct) =>
                     {
@@ -90,28 +102,67 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
 
         var handled = 0;
         var batch = new List<(IncomingImage Image, RateLimitLease Bytes)>(options.BatchSize);
+        // One batch's rows are written while the next is classified, so the table's round trips do not idle the model.
+        // Its bytes stay taken until its rows are in (a refused image is copied to quarantine from them), and are freed
+        // then, not when the next batch is ready: the downloads that batch waits for may need them.
+        Task<int>? writing = null;
         try
         {
             await foreach (var downloaded in downloads.Reader.ReadAllAsync(cancellationToken))
             {
                 batch.Add(downloaded);
                 // Closing a batch when nothing is waiting also frees its bytes for the downloads the budget holds back.
-                if (batch.Count == options.BatchSize || downloads.Reader.Count == 0)
-                {
-                    handled += await LabelBatchAsync(batch.ConvertAll(b => b.Image), next, cancellationToken);
-                    Release(batch);
-                }
+                if (batch.Count == options.BatchSize || downloads.Reader.Count == 0) await ClassifyAsync();
             }
-            if (batch.Count > 0) handled += await LabelBatchAsync(batch.ConvertAll(b => b.Image), next, cancellationToken);
+            if (batch.Count > 0) await ClassifyAsync();
+            handled += await FinishWritingAsync();
         }
         finally
         {
             Release(batch);
+            if (writing is { } unfinished)
+            {
+                try
+                {
+                    await unfinished;
+                }
+                catch (Exception)
+                {
+                    // The pass already fails with the error that stopped it; this batch is labelled again by the next.
+                }
+            }
             await pass.CancelAsync();
             await producer.ContinueWith(_ => { }, TaskScheduler.Default); // its error, if any, already ended the reader
             while (downloads.Reader.TryRead(out var left)) left.Bytes.Dispose();
         }
         return handled;
+
+        async Task ClassifyAsync()
+        {
+            var labelled = labeler.Classify(batch.ConvertAll(b => b.Image));
+            handled += await FinishWritingAsync();
+            writing = WriteAsync(labelled, batch);
+            batch = new(options.BatchSize);
+        }
+
+        async Task<int> WriteAsync(LabelledBatch labelled, List<(IncomingImage Image, RateLimitLease Bytes)> images)
+        {
+            try
+            {
+                return await WriteBatchAsync(labelled, next, counts, cancellationToken);
+            }
+            finally
+            {
+                Release(images);
+            }
+        }
+
+        async Task<int> FinishWritingAsync()
+        {
+            if (writing is not { } pending) return 0;
+            writing = null;
+            return await pending;
+        }
 
         static void Release(List<(IncomingImage Image, RateLimitLease Bytes)> images)
         {
@@ -166,19 +217,23 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
     }
 
     /// <summary>Blobs modified before the watermark the pass will set go unmarked: that watermark covers them.</summary>
-    private async Task<int> LabelBatchAsync(IReadOnlyList<IncomingImage> batch, DateTimeOffset next, CancellationToken cancellationToken)
+    private async Task<int> WriteBatchAsync(LabelledBatch batch, DateTimeOffset next, PassCounts counts, CancellationToken cancellationToken)
     {
-        var records = await labeler.LabelAsync(batch, markFrom: next, cancellationToken);
-        LogLabelled(batch.Count, records.Count(r => r.Status != Core.Labels.LabelStatus.Labelled));
-        return batch.Count;
+        var records = await labeler.RecordAsync(batch, markFrom: next, cancellationToken);
+        counts.Marked += batch.Images.Count(image => !(image.LastModified < next));
+        LogLabelled(records.Count, records.Count(r => r.Status != Core.Labels.LabelStatus.Labelled));
+        return records.Count;
     }
 
-    private async IAsyncEnumerable<BlobItem> PendingAsync(IncomingWatermark watermark, DateTimeOffset cutoff,
+    private async IAsyncEnumerable<BlobItem> PendingAsync(IncomingWatermark watermark, DateTimeOffset cutoff, PassCounts counts,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var item in Incoming.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, cancellationToken))
+        {
+            counts.Listed++;
             if (!watermark.Covers(item) && item.Properties.LastModified <= cutoff)
                 yield return item;
+        }
     }
 
     /// <summary>The blob a poison message names, when it is one of <c>incoming/</c> (the host writes ContainerName and BlobName).</summary>
@@ -218,6 +273,9 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
 
     [LoggerMessage(LogLevel.Information, "Labelled {Count} incoming images ({Rejected} quarantined)")]
     private partial void LogLabelled(int count, int rejected);
+
+    [LoggerMessage(LogLevel.Information, "Swept incoming/ in {Seconds:0.0} s: listed {Listed} blobs, labelled {Labelled}, marked {Marked} one by one")]
+    private partial void LogPass(double seconds, int listed, int labelled, int marked);
 
     [LoggerMessage(LogLevel.Warning, "Recovered {Count} failed deliveries from {Source}")]
     private partial void LogDrained(int count, string source);

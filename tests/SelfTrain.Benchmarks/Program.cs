@@ -22,7 +22,8 @@ object result = args.FirstOrDefault() switch
     "fanout" => await FanOutBenchmark.RunAsync(BenchModel.Load(Require("model")), Require("url"), Require("storage"), int.Parse(Require("pid")),
         int.Parse(Option("partitions", "1024")), int.Parse(Option("rows", "0"))),
     "student-job" => await StudentJob.WriteAsync(Require("out")),
+    "storage" => await StorageCostBenchmark.RunAsync(Require("storage"), int.Parse(Require("storage-pid")), int.Parse(Option("images", "10000"))),
     "shards" => await ShardMemoryBenchmark.RunAsync(Require("storage"), int.Parse(Option("rows", "200000"))),
-    _ => throw new ArgumentException("usage: SelfTrain.Benchmarks labeling|predict|memory|embeddings|shards [...]"),
+    _ => throw new ArgumentException("usage: SelfTrain.Benchmarks labeling|predict|memory|embeddings|fanout|storage|shards [...]"),
 };
 Console.WriteLine(JsonSerializer.Serialize(result, SelfTrain.Core.SelfTrainJson.Options));

@@ -43,9 +43,10 @@ public sealed class TelemetryTests
         {
             lock (spans) return spans.Where(s => s.DisplayName == name && (string?)s.GetTagItem("selftrain.model") == Champion).ToArray();
         }
-        // A batch's span ends after its rows, counters and marks are written: once it is exported, all of them were recorded.
-        await Eventually.HoldsAsync(() => Spans("selftrain.label_batch").Sum(s => (int)s.GetTagItem("selftrain.images")!) == 2, TimeSpan.FromSeconds(30),
+        // A batch's write span ends after its rows, counters and marks are written: once it is exported, all of them were recorded.
+        await Eventually.HoldsAsync(() => Spans("selftrain.write_labels").Sum(s => (int)s.GetTagItem("selftrain.images")!) == 2, TimeSpan.FromSeconds(30),
             "both uploads labelled");
+        Assert.Equal(2, Spans("selftrain.label_batch").Sum(s => (int)s.GetTagItem("selftrain.images")!)); // classified first
         fixture.Factory.Services.GetRequiredService<MeterProvider>().ForceFlush();
 
         var predict = Assert.Single(Spans("selftrain.predict"));

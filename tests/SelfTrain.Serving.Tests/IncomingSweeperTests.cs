@@ -1,6 +1,11 @@
 using System.Text.Json;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Microsoft.Extensions.Logging.Abstractions;
 using SelfTrain.Core;
 using SelfTrain.Core.Labels;
+using SelfTrain.Storage;
 using SelfTrain.Testing;
 
 namespace SelfTrain.Serving.Tests;
@@ -146,5 +151,50 @@ public sealed class IncomingSweeperTests
         Assert.Equal(fresh, (await fixture.Incoming.GetBlobClient("photo.png").DownloadContentAsync()).Value.Content.ToArray());
         Assert.Equal(1, await fixture.Sweeper().SweepAsync(TimeSpan.Zero));
         Assert.Equal(LabelStatus.Labelled, (await fixture.Labels.GetAsync(ContentAddress.Of(fresh)))!.Status);
+    }
+
+    [Fact]
+    public async Task A_pass_whose_row_writes_fail_while_the_next_batch_is_labelled_fails_as_a_whole_and_loses_nothing()
+    {
+        await using var fixture = await ServingFixture.CreateAsync(new ServingOptions { BatchSize = 4 });
+        var images = Enumerable.Range(0, 24).Select(i => TestImages.Png(28, 28, seed: 200 + i, gray: true)).ToArray();
+        for (var i = 0; i < images.Length; i++) await fixture.UploadAsync($"img-{i:D2}.png", images[i]);
+        // The same storage, whose table transactions fail from the third on: later batches are still being labelled.
+        var faulty = StorageAccount.FromConnectionString(AzuriteStorage.ConnectionString, new TableTransactionsFailAfter(2));
+        var labels = new LabelStore(faulty, fixture.Layout);
+        var labeler = new ImageLabeler(faulty, fixture.Layout, labels, fixture.Served, fixture.Options, TimeProvider.System, NullLogger<ImageLabeler>.Instance);
+        var sweeper = new IncomingSweeper(faulty, fixture.Layout, labeler, fixture.Options, TimeProvider.System, NullLogger<IncomingSweeper>.Instance);
+
+        await Assert.ThrowsAsync<RequestFailedException>(() => sweeper.SweepAsync(TimeSpan.Zero).WaitAsync(TimeSpan.FromMinutes(1)));
+
+        Assert.Null((await IncomingWatermark.ReadAsync(fixture.Incoming, default))!.Value); // the failed pass covers nothing
+        Assert.True(await fixture.Labels.CountAsync() < images.Length);
+        await fixture.Sweeper().SweepAsync(TimeSpan.Zero); // the blobs the failed pass marked one by one are not labelled again
+        var rows = await fixture.Labels.ReadAllAsync().ToListAsync();
+        Assert.Equal(images.Select(i => ContentAddress.Of(i).Hex).Order(StringComparer.Ordinal), rows.Select(r => r.Content.Hex).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Lets <paramref name="allowed"/> table transactions through, then fails every later one before it is sent.</summary>
+    private sealed class TableTransactionsFailAfter(int allowed) : HttpPipelinePolicy
+    {
+        private int _sent;
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            ThrowIfRefused(message);
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            ThrowIfRefused(message);
+            ProcessNext(message, pipeline);
+        }
+
+        private void ThrowIfRefused(HttpMessage message)
+        {
+            if (message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal) && Interlocked.Increment(ref _sent) > allowed)
+                throw new RequestFailedException(500, "Table transaction refused (test fault).");
+        }
     }
 }

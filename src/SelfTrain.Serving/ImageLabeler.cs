@@ -114,7 +114,7 @@ public sealed partial class ImageLabeler(StorageAccount storage, StorageLayout l
                 new KeyValuePair<string, object?>(SelfTrainTelemetry.ModelTag, batch.ModelVersion));
         // A mark for each labelled blob the watermark will not cover, a delete for each rejected one: one small request
         // per blob, as many in flight as downloads, or they would pace the labelling.
-        var toMark = images.Zip(records).Where(x => x.Second.Status == LabelStatus.Rejected || !(x.First.LastModified < markFrom));
+        var toMark = images.Zip(records).Where(x => NeedsOwnRequest(x.First, x.Second, markFrom));
         await Parallel.ForEachAsync(toMark, new ParallelOptions { MaxDegreeOfParallelism = options.DownloadConcurrency, CancellationToken = cancellationToken },
             async (x, ct) =>
             {
@@ -142,6 +142,10 @@ public sealed partial class ImageLabeler(StorageAccount storage, StorageLayout l
             });
         return records;
     }
+
+    /// <summary>Whether labelling this image ends with a request for its blob alone: a mark, or the delete of a refused one.</summary>
+    public static bool NeedsOwnRequest(IncomingImage image, LabelRecord record, DateTimeOffset markFrom) =>
+        record.Status == LabelStatus.Rejected || !(image.LastModified < markFrom);
 
     private BlobContainerClient Incoming => storage.Blobs.GetBlobContainerClient(layout.Incoming);
 

@@ -42,15 +42,17 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
         var pass = new PassCounts();
         var handled = await LabelPendingAsync(watermark, cutoff, next, pass, cancellationToken);
         await watermark.AdvanceAsync(Incoming, next, cancellationToken);
-        if (handled > 0) LogPass(clock.GetElapsedTime(started).TotalSeconds, pass.Listed, handled, pass.Marked);
+        var seconds = clock.GetElapsedTime(started).TotalSeconds;
+        if (handled > 0) LogPass(seconds, pass.Listed, handled, pass.OneByOne);
+        else LogEmptyPass(seconds, pass.Listed);
         return handled;
     }
 
-    /// <summary>What one pass cost in requests beyond its downloads and rows: blobs listed, and blobs marked one by one.</summary>
+    /// <summary>What one pass cost in requests beyond its downloads and rows: blobs listed, and blobs marked or removed one by one.</summary>
     private sealed class PassCounts
     {
         public int Listed;
-        public int Marked;
+        public int OneByOne;
     }
 
     private async Task<int> LabelPendingAsync(IncomingWatermark watermark, DateTimeOffset cutoff, DateTimeOffset next, PassCounts counts,
@@ -111,7 +113,8 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
             await foreach (var downloaded in downloads.Reader.ReadAllAsync(cancellationToken))
             {
                 batch.Add(downloaded);
-                // Closing a batch when nothing is waiting also frees its bytes for the downloads the budget holds back.
+                // A batch closes when nothing is waiting, so the labelling never waits on downloads while it holds bytes
+                // those downloads may need.
                 if (batch.Count == options.BatchSize || downloads.Reader.Count == 0) await ClassifyAsync();
             }
             if (batch.Count > 0) await ClassifyAsync();
@@ -120,18 +123,19 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
         finally
         {
             Release(batch);
+            await pass.CancelAsync(); // the downloads stop; a write in flight (on the caller's token) finishes
             if (writing is { } unfinished)
             {
                 try
                 {
                     await unfinished;
                 }
-                catch (Exception)
+                catch (Exception ex)
                 {
                     // The pass already fails with the error that stopped it; this batch is labelled again by the next.
+                    LogUnfinishedWrite(ex);
                 }
             }
-            await pass.CancelAsync();
             await producer.ContinueWith(_ => { }, TaskScheduler.Default); // its error, if any, already ended the reader
             while (downloads.Reader.TryRead(out var left)) left.Bytes.Dispose();
         }
@@ -220,7 +224,7 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
     private async Task<int> WriteBatchAsync(LabelledBatch batch, DateTimeOffset next, PassCounts counts, CancellationToken cancellationToken)
     {
         var records = await labeler.RecordAsync(batch, markFrom: next, cancellationToken);
-        counts.Marked += batch.Images.Count(image => !(image.LastModified < next));
+        counts.OneByOne += batch.Images.Zip(records).Count(x => ImageLabeler.NeedsOwnRequest(x.First, x.Second, next));
         LogLabelled(records.Count, records.Count(r => r.Status != Core.Labels.LabelStatus.Labelled));
         return records.Count;
     }
@@ -274,8 +278,14 @@ public sealed partial class IncomingSweeper(StorageAccount storage, StorageLayou
     [LoggerMessage(LogLevel.Information, "Labelled {Count} incoming images ({Rejected} quarantined)")]
     private partial void LogLabelled(int count, int rejected);
 
-    [LoggerMessage(LogLevel.Information, "Swept incoming/ in {Seconds:0.0} s: listed {Listed} blobs, labelled {Labelled}, marked {Marked} one by one")]
-    private partial void LogPass(double seconds, int listed, int labelled, int marked);
+    [LoggerMessage(LogLevel.Information, "Swept incoming/ in {Seconds:0.0} s: listed {Listed} blobs, labelled {Labelled}, {OneByOne} of them marked or removed one by one")]
+    private partial void LogPass(double seconds, int listed, int labelled, int oneByOne);
+
+    [LoggerMessage(LogLevel.Debug, "Swept incoming/ in {Seconds:0.0} s: listed {Listed} blobs, nothing new")]
+    private partial void LogEmptyPass(double seconds, int listed);
+
+    [LoggerMessage(LogLevel.Debug, "A batch's rows were still being written when the pass failed, and failed too")]
+    private partial void LogUnfinishedWrite(Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "Recovered {Count} failed deliveries from {Source}")]
     private partial void LogDrained(int count, string source);

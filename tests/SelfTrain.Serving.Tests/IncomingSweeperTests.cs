@@ -160,24 +160,29 @@ public sealed class IncomingSweeperTests
         var images = Enumerable.Range(0, 24).Select(i => TestImages.Png(28, 28, seed: 200 + i, gray: true)).ToArray();
         for (var i = 0; i < images.Length; i++) await fixture.UploadAsync($"img-{i:D2}.png", images[i]);
         // The same storage, whose table transactions fail from the third on: later batches are still being labelled.
-        var faulty = StorageAccount.FromConnectionString(AzuriteStorage.ConnectionString, new TableTransactionsFailAfter(2));
+        var faults = new TableTransactionsFailAfter(2);
+        var faulty = StorageAccount.FromConnectionString(AzuriteStorage.ConnectionString, faults);
         var labels = new LabelStore(faulty, fixture.Layout);
         var labeler = new ImageLabeler(faulty, fixture.Layout, labels, fixture.Served, fixture.Options, TimeProvider.System, NullLogger<ImageLabeler>.Instance);
         var sweeper = new IncomingSweeper(faulty, fixture.Layout, labeler, fixture.Options, TimeProvider.System, NullLogger<IncomingSweeper>.Instance);
 
         await Assert.ThrowsAsync<RequestFailedException>(() => sweeper.SweepAsync(TimeSpan.Zero).WaitAsync(TimeSpan.FromMinutes(1)));
 
+        var sentByThen = faults.Sent;
         Assert.Null((await IncomingWatermark.ReadAsync(fixture.Incoming, default))!.Value); // the failed pass covers nothing
         Assert.True(await fixture.Labels.CountAsync() < images.Length);
         await fixture.Sweeper().SweepAsync(TimeSpan.Zero); // the blobs the failed pass marked one by one are not labelled again
         var rows = await fixture.Labels.ReadAllAsync().ToListAsync();
         Assert.Equal(images.Select(i => ContentAddress.Of(i).Hex).Order(StringComparer.Ordinal), rows.Select(r => r.Content.Hex).Order(StringComparer.Ordinal));
+        Assert.Equal(sentByThen, faults.Sent); // nothing of the failed pass was still writing once it threw
     }
 
     /// <summary>Lets <paramref name="allowed"/> table transactions through, then fails every later one before it is sent.</summary>
     private sealed class TableTransactionsFailAfter(int allowed) : HttpPipelinePolicy
     {
         private int _sent;
+
+        public int Sent => Volatile.Read(ref _sent);
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {

@@ -31,7 +31,8 @@ internal static partial class PredictLoadBenchmark
                 wrk.body = file:read("*all")
                 file:close()
                 """);
-            await RunWrkAsync(wrk, script, url, connections, 2); // warm-up
+            // Warm-up as long as the run: with both cores loaded, the host's code takes seconds to reach its optimised tier.
+            await RunWrkAsync(wrk, script, url, connections, seconds);
             var steady = await RunWrkAsync(wrk, script, url, connections, seconds);
 
             // The same load while another version is promoted: every request is answered by one champion or the other.

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Azure;
 using Azure.Core;
-using Azure.Core.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
 using SelfTrain.Core;
 using SelfTrain.Core.Labels;
@@ -168,37 +167,25 @@ public sealed class IncomingSweeperTests
 
         await Assert.ThrowsAsync<RequestFailedException>(() => sweeper.SweepAsync(TimeSpan.Zero).WaitAsync(TimeSpan.FromMinutes(1)));
 
-        var sentByThen = faults.Sent;
+        var sentByThen = faults.Attempted;
         Assert.Null((await IncomingWatermark.ReadAsync(fixture.Incoming, default))!.Value); // the failed pass covers nothing
         Assert.True(await fixture.Labels.CountAsync() < images.Length);
         await fixture.Sweeper().SweepAsync(TimeSpan.Zero); // the blobs the failed pass marked one by one are not labelled again
         var rows = await fixture.Labels.ReadAllAsync().ToListAsync();
         Assert.Equal(images.Select(i => ContentAddress.Of(i).Hex).Order(StringComparer.Ordinal), rows.Select(r => r.Content.Hex).Order(StringComparer.Ordinal));
-        Assert.Equal(sentByThen, faults.Sent); // nothing of the failed pass was still writing once it threw
+        Assert.Equal(sentByThen, faults.Attempted); // nothing of the failed pass was still writing once it threw
     }
 
     /// <summary>Lets <paramref name="allowed"/> table transactions through, then fails every later one before it is sent.</summary>
-    private sealed class TableTransactionsFailAfter(int allowed) : HttpPipelinePolicy
+    private sealed class TableTransactionsFailAfter(int allowed) : RequestFaultPolicy
     {
-        private int _sent;
+        private int _attempted;
 
-        public int Sent => Volatile.Read(ref _sent);
+        public int Attempted => Volatile.Read(ref _attempted);
 
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        protected override void ThrowIfFailed(HttpMessage message)
         {
-            ThrowIfRefused(message);
-            await ProcessNextAsync(message, pipeline);
-        }
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            ThrowIfRefused(message);
-            ProcessNext(message, pipeline);
-        }
-
-        private void ThrowIfRefused(HttpMessage message)
-        {
-            if (message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal) && Interlocked.Increment(ref _sent) > allowed)
+            if (message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal) && Interlocked.Increment(ref _attempted) > allowed)
                 throw new RequestFailedException(500, "Table transaction refused (test fault).");
         }
     }

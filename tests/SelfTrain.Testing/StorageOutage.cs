@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Core;
-using Azure.Core.Pipeline;
 
 namespace SelfTrain.Testing;
 
@@ -8,7 +7,7 @@ namespace SelfTrain.Testing;
 /// A switch in a storage client's pipeline: while <see cref="IsDown"/>, every request fails with 503 before it leaves
 /// the process, as during a storage outage or while a role assignment propagates (then with 403).
 /// </summary>
-public sealed class StorageOutage(int status = 503) : HttpPipelinePolicy
+public sealed class StorageOutage(int status = 503) : RequestFaultPolicy
 {
     private volatile bool _down;
 
@@ -18,19 +17,7 @@ public sealed class StorageOutage(int status = 503) : HttpPipelinePolicy
 
     public void End() => _down = false;
 
-    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        ThrowIfDown(message);
-        await ProcessNextAsync(message, pipeline);
-    }
-
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        ThrowIfDown(message);
-        ProcessNext(message, pipeline);
-    }
-
-    private void ThrowIfDown(HttpMessage message)
+    protected override void ThrowIfFailed(HttpMessage message)
     {
         if (_down) throw new RequestFailedException(status, $"Storage is down (test outage): {message.Request.Method} {message.Request.Uri.Path}");
     }
